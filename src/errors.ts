@@ -1,0 +1,56 @@
+/**
+ * Base class of every error sessionrow throws. `code` is a stable literal you can switch on;
+ * `status` is the HTTP status the Express middleware answers with.
+ */
+export class SessionError extends Error {
+  /** Stable machine-readable error code. */
+  readonly code: string = "SESSION_ERROR";
+  /** HTTP status code the middleware uses when this error reaches Express. */
+  readonly status: number = 500;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when a session was changed by a parallel request and the change could not be merged. */
+export class ConflictError extends SessionError {
+  override readonly code = "SESSION_CONFLICT";
+  override readonly status = 409;
+}
+
+/**
+ * Thrown when session data cannot be stored unchanged: a value JSON cannot represent
+ * (BigInt, function, symbol, circular, NaN, Infinity, Date, Map, ...) or data over `maxDataBytes`.
+ * Nothing is stored when it is thrown.
+ */
+export class SessionDataError extends SessionError {
+  override readonly code = "SESSION_DATA_INVALID";
+  override readonly status = 500;
+  /** The top-level session key whose value was rejected, when one is to blame. */
+  readonly key: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; key?: string }) {
+    super(message, options);
+    this.key = options?.key;
+  }
+}
+
+/** Thrown when the session store (the database) fails or cannot be reached. The original error is `cause`. */
+export class SessionStoreError extends SessionError {
+  override readonly code = "SESSION_STORE_UNAVAILABLE";
+  override readonly status = 503;
+}
+
+/** Thrown at construction when options are invalid. */
+export class SessionConfigError extends SessionError {
+  override readonly code = "SESSION_CONFIG_INVALID";
+  override readonly status = 500;
+}
+
+/** Thrown when a read-only session is mutated, or a destroyed session is used. */
+export class SessionStateError extends SessionError {
+  override readonly code = "SESSION_STATE_INVALID";
+  override readonly status = 500;
+}

@@ -1,0 +1,8 @@
+export { sessionMiddleware } from "./express/session-middleware.js";
+export type { ExpressSessionOptions, SessionMiddleware } from "./express/session-middleware.js";
+export type { Register, RequestSession } from "./express/request-session.js";
+export { CookieTransport } from "./transports/cookie-transport.js";
+export type { CookieTransportOptions } from "./transports/cookie-transport.js";
+export { HeaderTransport } from "./transports/header-transport.js";
+export type { HeaderTransportOptions } from "./transports/header-transport.js";
+export type { SessionTransport } from "./transports/session-transport.js";

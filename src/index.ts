@@ -1,0 +1,33 @@
+export { SessionManager } from "./session-manager.js";
+export type { FromPrismaOptions, LoadOptions, SessionEvents, SessionMetadata } from "./session-manager.js";
+export type { Clock, SessionManagerOptions } from "./session-manager-options.js";
+export { Session } from "./session.js";
+export type { DictSession, SessionData, Updater } from "./session.js";
+export type {
+  IterateOptions,
+  LoadedSession,
+  SessionDataRecord,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionUpdate,
+  StoreCapabilities,
+  UserId,
+} from "./session-store.js";
+export { MemoryStore } from "./stores/memory-store.js";
+export {
+  ConflictError,
+  SessionConfigError,
+  SessionDataError,
+  SessionError,
+  SessionStateError,
+  SessionStoreError,
+} from "./errors.js";
+export type { Duration } from "./duration.js";
+export { CookieTransport } from "./transports/cookie-transport.js";
+export type { CookieTransportOptions } from "./transports/cookie-transport.js";
+export { HeaderTransport } from "./transports/header-transport.js";
+export type { HeaderTransportOptions } from "./transports/header-transport.js";
+export type { SessionTransport } from "./transports/session-transport.js";
+export type { ExpressSessionOptions, SessionMiddleware } from "./express/session-middleware.js";
+export type { Register, RequestSession } from "./express/request-session.js";

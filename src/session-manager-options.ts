@@ -1,0 +1,142 @@
+import { toMilliseconds, type Duration } from "./duration.js";
+import { SessionConfigError } from "./errors.js";
+
+/** Something that tells the time; inject one in tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** Options of a {@link SessionManager}. */
+export interface SessionManagerOptions {
+  /**
+   * Secret for signing tokens (HMAC-SHA256), at least 32 characters. Use `secrets` to rotate.
+   * @example process.env.SESSION_SECRET
+   */
+  secret?: string;
+  /**
+   * Secrets for rotation: the first signs new tokens, all of them verify. Put a new secret first,
+   * keep the old one until the sessions signed with it have expired.
+   */
+  secrets?: readonly string[];
+  /**
+   * Sliding expiry: a session unused for this long expires.
+   * @default "30m"
+   */
+  idleTimeout?: Duration;
+  /**
+   * Hard expiry, counted from creation and never extended.
+   * @default "7d"
+   */
+  absoluteTimeout?: Duration;
+  /**
+   * A request that changes nothing records the visit (last seen, idle expiry) at most this often.
+   * Must be shorter than `idleTimeout`.
+   * @default the smaller of one minute and a quarter of `idleTimeout`
+   */
+  touchAfter?: Duration;
+  /**
+   * What to do when a parallel request saved the session first. `"merge"` re-reads the row and
+   * re-applies only the keys this request changed (and re-runs `update()` updaters); `"error"` throws
+   * {@link ConflictError}.
+   * @default "merge"
+   */
+  conflict?: "merge" | "error";
+  /**
+   * How many times a conflicting save is retried under `"merge"` before {@link ConflictError}.
+   * @default 16
+   */
+  maxSaveAttempts?: number;
+  /**
+   * Largest serialized session data, in bytes.
+   * @default 65536
+   */
+  maxDataBytes?: number;
+  /**
+   * Load the user row together with the session (one JOINed query where the ORM can), so that
+   * `session.user()` costs no extra query. Worth it when most requests call `user()`.
+   * @default false
+   */
+  preloadUser?: boolean;
+  /**
+   * Record the client's IP address and User-Agent when a session is created (shown in
+   * "your sessions" lists).
+   * @default true
+   */
+  recordClientInfo?: boolean;
+  /**
+   * Rows deleted per statement by {@link SessionManager.prune}.
+   * @default 1000
+   */
+  pruneBatchSize?: number;
+  /** Clock used for every expiry decision. @default Date.now */
+  clock?: Clock;
+}
+
+/** Options with defaults applied and durations in milliseconds. */
+export interface ResolvedOptions {
+  secrets: readonly string[];
+  idleTimeout: number;
+  absoluteTimeout: number;
+  touchAfter: number;
+  conflict: "merge" | "error";
+  maxSaveAttempts: number;
+  maxDataBytes: number;
+  preloadUser: boolean;
+  recordClientInfo: boolean;
+  pruneBatchSize: number;
+  clock: Clock;
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Applies defaults and validates options.
+ * @throws SessionConfigError naming the bad option.
+ */
+export function resolveOptions(options: SessionManagerOptions): ResolvedOptions {
+  const secrets = options.secrets ?? (options.secret === undefined ? [] : [options.secret]);
+  if (options.secret !== undefined && options.secrets !== undefined) {
+    throw new SessionConfigError("Pass either secret or secrets, not both");
+  }
+  if (secrets.length === 0) {
+    throw new SessionConfigError("A secret is required to sign session tokens (options.secret, e.g. process.env.SESSION_SECRET)");
+  }
+  for (const secret of secrets) {
+    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
+      throw new SessionConfigError(`Every secret must be a string of at least ${MIN_SECRET_LENGTH} characters`);
+    }
+  }
+  const idleTimeout = toMilliseconds(options.idleTimeout ?? "30m", "idleTimeout");
+  const absoluteTimeout = toMilliseconds(options.absoluteTimeout ?? "7d", "absoluteTimeout");
+  if (absoluteTimeout < idleTimeout) {
+    throw new SessionConfigError("absoluteTimeout must not be shorter than idleTimeout");
+  }
+  const touchAfter =
+    options.touchAfter === undefined ? Math.min(60_000, idleTimeout / 4) : toMilliseconds(options.touchAfter, "touchAfter");
+  if (touchAfter >= idleTimeout) throw new SessionConfigError("touchAfter must be shorter than idleTimeout");
+  const conflict = options.conflict ?? "merge";
+  if (conflict !== "merge" && conflict !== "error") {
+    throw new SessionConfigError(`conflict must be "merge" or "error" (got ${JSON.stringify(conflict)})`);
+  }
+  return {
+    secrets,
+    idleTimeout,
+    absoluteTimeout,
+    touchAfter,
+    conflict,
+    maxSaveAttempts: positiveInteger(options.maxSaveAttempts ?? 16, "maxSaveAttempts"),
+    maxDataBytes: positiveInteger(options.maxDataBytes ?? 65_536, "maxDataBytes"),
+    preloadUser: options.preloadUser ?? false,
+    recordClientInfo: options.recordClientInfo ?? true,
+    pruneBatchSize: positiveInteger(options.pruneBatchSize ?? 1000, "pruneBatchSize"),
+    clock: options.clock ?? { now: Date.now },
+  };
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new SessionConfigError(`${name} must be a positive integer (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}

@@ -1,0 +1,399 @@
+import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ConflictError, SessionError, SessionStoreError } from "./errors.js";
+import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from "./session-manager-options.js";
+import { Session, sessionState, type SessionContext, type SessionData } from "./session.js";
+import { SessionState } from "./session-state.js";
+import { sessionMiddleware, type ExpressSessionOptions, type SessionMiddleware } from "./express/session-middleware.js";
+import type { IterateOptions, SessionRecord, SessionStore, UserId } from "./session-store.js";
+import { PrismaStore, type PrismaClientLike, type PrismaStoreOptions, type PrismaUser, type PrismaUserId } from "./stores/prisma-store.js";
+import { generateToken, sessionIdOf, TokenSigner } from "./token.js";
+
+/** Session metadata without its data, as listed by {@link SessionManager.iterate}. */
+export type SessionMetadata<TUserId extends UserId = UserId> = Omit<SessionRecord<TUserId>, "data">;
+
+/** Events a {@link SessionManager} emits. */
+export interface SessionEvents<TUserId extends UserId = UserId> {
+  /** A new session was stored. */
+  created: { id: string; userId: TUserId | null };
+  /** A session was destroyed (logout, revoke). */
+  destroyed: { id: string; userId: TUserId | null };
+  /** A session was found expired when loaded, and deleted. */
+  expired: { id: string; userId: TUserId | null };
+  /** A user logged in (`setUser`). `id` is the session's new id after rotation. */
+  login: { id: string; userId: TUserId; previousUserId: TUserId | null };
+  /** A user logged out (`clearUser`). */
+  logout: { id: string; userId: TUserId };
+  /** A save met a parallel save: `merged` and retried, gave up with an `error`, or the session was `gone`. */
+  conflict: { id: string; attempt: number; resolution: "merged" | "error" | "gone" };
+}
+
+/** Options of {@link SessionManager.load} and {@link SessionManager.create}. */
+export interface LoadOptions {
+  /** Load the session read-only: it can be read but never changes or touches the store. */
+  readOnly?: boolean;
+  /** Client address, recorded when a session is created (if `recordClientInfo`). */
+  ipAddress?: string | null;
+  /** Client User-Agent, recorded when a session is created (if `recordClientInfo`). */
+  userAgent?: string | null;
+}
+
+/** Options of {@link SessionManager.fromPrisma}. */
+export type FromPrismaOptions<C, M extends string> = SessionManagerOptions & PrismaStoreOptions<C, M>;
+
+const MAX_USER_AGENT_LENGTH = 512;
+const MAX_IP_ADDRESS_LENGTH = 45;
+
+/**
+ * Holds all session policy (tokens, expiry, touch throttling, rotation, conflict handling) over a
+ * {@link SessionStore} that only persists rows.
+ *
+ * @example
+ * ```ts
+ * const sessions = SessionManager.fromPrisma(prisma, { secret: process.env.SESSION_SECRET! });
+ * app.use(sessions.express());
+ * ```
+ */
+export class SessionManager<Data extends object = SessionData, TUser = unknown, TUserId extends UserId = UserId> {
+  /** The store this manager persists to. */
+  readonly store: SessionStore<TUserId, TUser>;
+  /** Options with defaults applied (durations in milliseconds). */
+  readonly options: Readonly<ResolvedOptions>;
+  readonly #signer: TokenSigner;
+  readonly #events = new EventEmitter();
+  readonly #context: SessionContext<TUser, TUserId>;
+
+  /**
+   * @param store where sessions are persisted (a {@link PrismaStore}, `TypeORMStore`, {@link MemoryStore}, or your own).
+   * @throws SessionConfigError when an option is invalid.
+   */
+  constructor(store: SessionStore<TUserId, TUser>, options: SessionManagerOptions) {
+    this.store = store;
+    this.options = resolveOptions(options);
+    this.#signer = new TokenSigner(this.options.secrets);
+    this.#context = {
+      loadUser: (userId) => this.#call(() => this.store.loadUser(userId)),
+      destroy: (state) => this.#destroyState(state),
+      rotate: (state) => this.#rotate(state),
+      userLoggedIn: (state, previousUserId) =>
+        this.#emit("login", { id: state.id, userId: state.userId as TUserId, previousUserId }),
+      userLoggedOut: (state, previousUserId) => this.#emit("logout", { id: state.id, userId: previousUserId }),
+    };
+  }
+
+  /**
+   * A manager storing sessions with the app's generated Prisma client. `user()` returns the client's
+   * generated `User` type.
+   *
+   * @example
+   * ```ts
+   * const sessions = SessionManager.fromPrisma(prisma, { secret: process.env.SESSION_SECRET! });
+   * // typed data: SessionManager.fromPrisma<{ views: number }, typeof prisma>(prisma, {...})
+   * ```
+   */
+  static fromPrisma<Data extends object = SessionData, C extends PrismaClientLike = PrismaClientLike, M extends string = "user">(
+    client: C,
+    options: FromPrismaOptions<C, M>,
+  ): SessionManager<Data, PrismaUser<C, M>, PrismaUserId<C, M>> {
+    return new SessionManager<Data, PrismaUser<C, M>, PrismaUserId<C, M>>(
+      new PrismaStore<PrismaUserId<C, M>, PrismaUser<C, M>>(client, options),
+      options,
+    );
+  }
+
+  /**
+   * Express middleware: `req.session` on every request, saved before the response is sent.
+   * @example app.use(sessions.express({ cookie: { hostPrefix: true } }))
+   */
+  express(options: ExpressSessionOptions = {}): SessionMiddleware {
+    return sessionMiddleware(this, options);
+  }
+
+  /** Subscribes to an event. */
+  on<E extends keyof SessionEvents<TUserId>>(event: E, listener: (payload: SessionEvents<TUserId>[E]) => void): this {
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off<E extends keyof SessionEvents<TUserId>>(event: E, listener: (payload: SessionEvents<TUserId>[E]) => void): this {
+    this.#events.off(event, listener);
+    return this;
+  }
+
+  /** A new, empty session. It is stored on commit once it holds data or a user. */
+  create(options: LoadOptions = {}): Session<Data, TUser, TUserId> {
+    const token = generateToken();
+    const id = sessionIdOf(token);
+    return this.#wrap(new SessionState<TUserId>(token, id, this.#newRecord(id, options), false, this.options.maxDataBytes), options);
+  }
+
+  /**
+   * The session of a signed token (as held by the client), or a new empty session when the token is
+   * missing, forged, unknown or expired. A token whose signature does not verify costs no query.
+   * @throws SessionStoreError when the store fails.
+   */
+  async load(signedToken: string | null | undefined, options: LoadOptions = {}): Promise<Session<Data, TUser, TUserId>> {
+    const token = typeof signedToken === "string" ? this.#signer.verify(signedToken) : null;
+    if (token === null) return this.#fresh(signedToken, options);
+    const id = sessionIdOf(token);
+    const loaded = await this.#call(() => this.store.load(id, { withUser: this.options.preloadUser }));
+    if (loaded === null) return this.#fresh(signedToken, options);
+    const { record } = loaded;
+    if (this.#isExpired(record)) {
+      await this.#call(() => this.store.delete(id));
+      this.#emit("expired", { id, userId: record.userId });
+      return this.#fresh(signedToken, options);
+    }
+    const state = new SessionState<TUserId>(token, id, record, true, this.options.maxDataBytes);
+    return this.#wrap(state, options, loaded.user);
+  }
+
+  /**
+   * Saves what the request changed: nothing for an unchanged session (at most a throttled metadata
+   * touch), an insert for a new session that holds something, else one version-checked update.
+   * @throws ConflictError when a parallel save cannot be merged (or `conflict: "error"`).
+   * @throws SessionDataError when the data cannot be stored; nothing is written.
+   * @throws SessionStoreError when the store fails.
+   */
+  async commit(session: Session<Data, TUser, TUserId>): Promise<void> {
+    if (session.readOnly) return;
+    const state = sessionState(session);
+    if (!state.stored) {
+      if (session.hasInfo()) await this.#insert(state);
+      return;
+    }
+    if (state.isDirty()) await this.#save(state);
+    else if (this.shouldTouch(state.record)) await this.#touch(state);
+  }
+
+  /** The value a client must send back for this session: `<token>.<signature>`. */
+  signedToken(session: Session<Data, TUser, TUserId>): string {
+    return this.#signer.sign(sessionState(session).token);
+  }
+
+  /**
+   * Destroys a session (the object lives on as a new empty session) or, given a stored id, deletes
+   * that row. Idempotent.
+   */
+  async destroy(sessionOrId: Session<Data, TUser, TUserId> | string): Promise<void> {
+    if (typeof sessionOrId !== "string") return sessionOrId.destroy();
+    await this.#call(() => this.store.delete(sessionOrId));
+    this.#emit("destroyed", { id: sessionOrId, userId: null });
+  }
+
+  /** The live (unexpired) sessions of a user, newest first, with their data. */
+  async listForUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
+    const records = await this.#call(() => this.store.listByUser(userId));
+    return records.filter((record) => !this.#isExpired(record));
+  }
+
+  /**
+   * Logs a user out everywhere: deletes all their sessions, except `except` (a session or stored id,
+   * typically the current one). Returns how many were deleted.
+   */
+  async revokeForUser(userId: TUserId, options: { except?: Session<Data, TUser, TUserId> | string } = {}): Promise<number> {
+    const except = typeof options.except === "object" ? sessionState(options.except).storedId : options.except;
+    return this.#call(() => this.store.deleteByUser(userId, except));
+  }
+
+  /**
+   * Deletes expired sessions in batches of `pruneBatchSize` and returns how many. Safe to run from
+   * cron on several hosts at once. `onProgress` receives the running total after each batch.
+   */
+  async prune(options: { batchSize?: number; onProgress?: (deleted: number) => void } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? this.options.pruneBatchSize;
+    const now = new Date(this.options.clock.now());
+    let total = 0;
+    for (;;) {
+      const deleted = await this.#call(() => this.store.deleteExpired(now, batchSize));
+      total += deleted;
+      options.onProgress?.(total);
+      if (deleted < batchSize) return total;
+    }
+  }
+
+  /** Every stored session's metadata (and data with `includeData`), fetched in batches. For admin tools. */
+  iterate(options: IterateOptions<TUserId> & { includeData: true }): AsyncIterable<SessionRecord<TUserId>>;
+  iterate(options?: IterateOptions<TUserId> & { includeData?: false }): AsyncIterable<SessionMetadata<TUserId>>;
+  async *iterate(options: IterateOptions<TUserId> & { includeData?: boolean } = {}): AsyncIterable<SessionMetadata<TUserId>> {
+    const { includeData, ...storeOptions } = options;
+    const iterator = this.store.iterate(storeOptions)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.#call(() => iterator.next());
+      if (next.done) return;
+      if (includeData) yield next.value;
+      else {
+        const { data: _data, ...metadata } = next.value;
+        yield metadata;
+      }
+    }
+  }
+
+  /** Whether an unchanged session is due a metadata touch: throttled, and pointless once the idle expiry would pass the absolute one. */
+  shouldTouch(record: SessionRecord<TUserId>): boolean {
+    const now = this.options.clock.now();
+    return now - record.lastSeenAt.getTime() >= this.options.touchAfter && record.expiresAt < record.absoluteExpiresAt;
+  }
+
+  #isExpired(record: SessionRecord<TUserId>): boolean {
+    const now = this.options.clock.now();
+    return record.expiresAt.getTime() <= now || record.absoluteExpiresAt.getTime() <= now;
+  }
+
+  #idleExpiry(now: number, absoluteExpiresAt: Date): Date {
+    return new Date(Math.min(now + this.options.idleTimeout, absoluteExpiresAt.getTime()));
+  }
+
+  #newRecord(id: string, options: LoadOptions): SessionRecord<TUserId> {
+    const now = this.options.clock.now();
+    const absoluteExpiresAt = new Date(now + this.options.absoluteTimeout);
+    const record = this.options.recordClientInfo;
+    return {
+      id,
+      userId: null,
+      data: {},
+      version: 0,
+      createdAt: new Date(now),
+      updatedAt: new Date(now),
+      lastSeenAt: new Date(now),
+      expiresAt: this.#idleExpiry(now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      ipAddress: record ? truncate(options.ipAddress, MAX_IP_ADDRESS_LENGTH) : null,
+      userAgent: record ? truncate(options.userAgent, MAX_USER_AGENT_LENGTH) : null,
+    };
+  }
+
+  #fresh(presentedToken: string | null | undefined, options: LoadOptions): Session<Data, TUser, TUserId> {
+    const session = this.create(options);
+    // The client holds a dead token: tell the transport to clear it unless a new one is issued.
+    if (presentedToken) sessionState(session).tokenCleared = true;
+    return session;
+  }
+
+  #wrap(state: SessionState<TUserId>, options: LoadOptions, user?: TUser | null): Session<Data, TUser, TUserId> {
+    return new Session<Data, TUser, TUserId>(state, this.#context, {
+      ...(options.readOnly === undefined ? {} : { readOnly: options.readOnly }),
+      ...(user === undefined ? {} : { user }),
+    });
+  }
+
+  #rotate(state: SessionState<TUserId>): void {
+    const token = generateToken();
+    state.token = token;
+    state.id = sessionIdOf(token);
+    if (!state.stored) state.record = { ...state.record, id: state.id };
+  }
+
+  async #insert(state: SessionState<TUserId>): Promise<void> {
+    const data = state.toStorable(state.changedKeys());
+    const now = this.options.clock.now();
+    const record: SessionRecord<TUserId> = {
+      ...state.record,
+      id: state.id,
+      userId: state.userId,
+      data,
+      updatedAt: new Date(now),
+      lastSeenAt: new Date(now),
+      expiresAt: this.#idleExpiry(now, state.record.absoluteExpiresAt),
+    };
+    await this.#call(() => this.store.insert(record));
+    state.saved(record);
+    state.tokenIssued = true;
+    this.#emit("created", { id: record.id, userId: record.userId });
+  }
+
+  async #save(state: SessionState<TUserId>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const data = state.toStorable(state.changedKeys());
+      const now = this.options.clock.now();
+      const expected = state.record;
+      const record: SessionRecord<TUserId> = {
+        ...expected,
+        id: state.id,
+        userId: state.userId,
+        data,
+        version: expected.version + 1,
+        updatedAt: new Date(now),
+        lastSeenAt: new Date(now),
+        expiresAt: this.#idleExpiry(now, expected.absoluteExpiresAt),
+      };
+      const rotated = state.rotated;
+      const written = await this.#call(() => this.store.updateIfVersion(expected.id, expected.version, record));
+      if (written) {
+        state.saved(record);
+        if (rotated) state.tokenIssued = true;
+        return;
+      }
+      const fresh = await this.#call(() => this.store.load(expected.id));
+      if (fresh === null || this.#isExpired(fresh.record)) {
+        // Destroyed (or expired) by a parallel request: saving now would resurrect it.
+        this.#emit("conflict", { id: expected.id, attempt, resolution: "gone" });
+        this.#discard(state);
+        return;
+      }
+      if (this.options.conflict === "error" || attempt >= this.options.maxSaveAttempts) {
+        this.#emit("conflict", { id: expected.id, attempt, resolution: "error" });
+        throw new ConflictError(
+          this.options.conflict === "error"
+            ? `Session ${expected.id} was changed by a parallel request (conflict: "error")`
+            : `Session ${expected.id} kept changing under parallel requests; gave up after ${attempt} attempts`,
+        );
+      }
+      this.#emit("conflict", { id: expected.id, attempt, resolution: "merged" });
+      try {
+        state.rebase(fresh.record);
+      } catch (error) {
+        throw error instanceof SessionError
+          ? error
+          : new ConflictError(`An update() function failed when re-run on session ${expected.id}`, { cause: error });
+      }
+      // Jittered backoff: parallel writers that collided should not collide again in lockstep.
+      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+  }
+
+  async #touch(state: SessionState<TUserId>): Promise<void> {
+    const now = this.options.clock.now();
+    const touch = { lastSeenAt: new Date(now), expiresAt: this.#idleExpiry(now, state.record.absoluteExpiresAt) };
+    const touched = await this.#call(() => this.store.touch(state.storedId, touch));
+    if (touched) state.record = { ...state.record, ...touch };
+    else this.#discard(state);
+  }
+
+  async #destroyState(state: SessionState<TUserId>): Promise<void> {
+    if (state.stored) {
+      const { storedId, userId } = state;
+      await this.#call(() => this.store.delete(storedId));
+      this.#emit("destroyed", { id: storedId, userId });
+    }
+    this.#discard(state);
+  }
+
+  /** Turns a state whose row is gone into a new empty session and clears the client's token. */
+  #discard(state: SessionState<TUserId>): void {
+    const token = generateToken();
+    const id = sessionIdOf(token);
+    state.reset(token, id, this.#newRecord(id, { ipAddress: state.record.ipAddress, userAgent: state.record.userAgent }));
+    state.tokenCleared = true;
+  }
+
+  #emit<E extends keyof SessionEvents<TUserId>>(event: E, payload: SessionEvents<TUserId>[E]): void {
+    this.#events.emit(event, payload);
+  }
+
+  /** Runs a store call, turning any failure that is not already a SessionError into a SessionStoreError. */
+  async #call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof SessionError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new SessionStoreError(`Session store failed: ${reason}`, { cause: error });
+    }
+  }
+}
+
+function truncate(value: string | null | undefined, length: number): string | null {
+  return typeof value === "string" && value.length > 0 ? value.slice(0, length) : null;
+}

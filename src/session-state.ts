@@ -1,0 +1,213 @@
+import { SessionDataError } from "./errors.js";
+import { serializeJsonValue } from "./json-value.js";
+import { ChangeLog, type KeyChange } from "./session-changes.js";
+import type { SessionDataRecord, SessionRecord, UserId } from "./session-store.js";
+
+const byteLength = (text: string): number => Buffer.byteLength(text, "utf8");
+
+/**
+ * The mutable state behind a {@link Session}: its data, what changed since it was read, and the
+ * stored row it came from. The manager reads and resets it at commit; apps never see it.
+ */
+export class SessionState<TUserId extends UserId = UserId> {
+  /** Raw token: held by the client, never stored. */
+  token: string;
+  /** Hex SHA-256 of `token`. Differs from `storedId` while a rotation is not yet saved. */
+  id: string;
+  /** The row as last read or written; for a new session, the row it would insert. */
+  record: SessionRecord<TUserId>;
+  /** Whether `record` exists in the store. */
+  stored: boolean;
+  userId: TUserId | null;
+  userChanged = false;
+  /** The client must be sent the current token (new session saved, or token rotated). */
+  tokenIssued = false;
+  /** The client's token must be cleared (destroyed, or the token it sent is dead). */
+  tokenCleared = false;
+  readonly data = new Map<string, unknown>();
+  readonly changes = new ChangeLog();
+  /** Serialized values as in `record`: detects values mutated in place. */
+  #snapshots = new Map<string, string>();
+  /** Bytes each key adds to the serialized data object: `"key":value`. */
+  #sizes = new Map<string, number>();
+
+  constructor(token: string, id: string, record: SessionRecord<TUserId>, stored: boolean, readonly maxDataBytes: number) {
+    this.token = token;
+    this.id = id;
+    this.record = record;
+    this.stored = stored;
+    this.userId = record.userId;
+    this.#resetFrom(record.data);
+  }
+
+  /** Turns this state into a new, unsaved, empty session with another token. */
+  reset(token: string, id: string, record: SessionRecord<TUserId>): void {
+    this.token = token;
+    this.id = id;
+    this.record = record;
+    this.stored = false;
+    this.userId = record.userId;
+    this.userChanged = false;
+    this.tokenIssued = false;
+    this.changes.clear();
+    this.#resetFrom(record.data);
+  }
+
+  /** The id of the stored row (the id before any unsaved rotation). */
+  get storedId(): string {
+    return this.record.id;
+  }
+
+  get rotated(): boolean {
+    return this.id !== this.record.id;
+  }
+
+  /** Validates `value` and writes it to `key`, recording `change`. Nothing changes when it throws. */
+  write(key: string, value: unknown, change: KeyChange): void {
+    if (value === undefined) {
+      this.remove(key, change);
+      return;
+    }
+    const size = byteLength(JSON.stringify(key)) + 1 + byteLength(serializeJsonValue(key, value));
+    this.#checkTotal(key, size);
+    this.data.set(key, value);
+    this.#sizes.set(key, size);
+    this.changes.record(key, change);
+  }
+
+  remove(key: string, change: KeyChange): void {
+    this.data.delete(key);
+    this.#sizes.delete(key);
+    this.changes.record(key, change);
+  }
+
+  /** Keys whose value differs from the stored row: recorded changes and in-place mutations. */
+  changedKeys(): Set<string> {
+    const changed = new Set(this.changes.keys());
+    for (const [key, value] of this.data) {
+      if (changed.has(key)) continue;
+      const snapshot = this.#snapshots.get(key);
+      if (snapshot === undefined || safeStringify(value) !== snapshot) changed.add(key);
+    }
+    for (const key of this.#snapshots.keys()) if (!this.data.has(key)) changed.add(key);
+    return changed;
+  }
+
+  /** True when a commit has content to write (data, user, or token). */
+  isDirty(): boolean {
+    return this.userChanged || this.rotated || this.changedKeys().size > 0;
+  }
+
+  /**
+   * Validates the whole data object for storage (values mutated in place are only seen here) and
+   * returns it as a plain object.
+   * @throws SessionDataError naming the offending key.
+   */
+  toStorable(changed: Iterable<string>): SessionDataRecord {
+    for (const key of changed) {
+      if (!this.data.has(key)) continue;
+      const value = this.data.get(key);
+      this.#sizes.set(key, byteLength(JSON.stringify(key)) + 1 + byteLength(serializeJsonValue(key, value)));
+    }
+    const total = this.#totalBytes();
+    if (total > this.maxDataBytes) {
+      const largest = [...this.#sizes].sort((a, b) => b[1] - a[1])[0]?.[0];
+      throw new SessionDataError(
+        `Session data is ${total} bytes, over maxDataBytes (${this.maxDataBytes}); largest key: "${largest}"`,
+        { key: largest },
+      );
+    }
+    return toObject(this.data);
+  }
+
+  /**
+   * Rebases this request's changes on a row another request saved: the fresh data with every changed
+   * key replayed on it. In-place mutations without a recorded change count as a `set`.
+   */
+  rebase(fresh: SessionRecord<TUserId>): void {
+    for (const key of this.changedKeys()) {
+      if (!this.changes.has(key)) {
+        this.changes.record(key, this.data.has(key) ? { kind: "set", value: this.data.get(key) } : { kind: "delete" });
+      }
+    }
+    if (!this.userChanged) this.userId = fresh.userId;
+    this.record = fresh;
+    this.#resetFrom(fresh.data);
+    for (const key of this.changes.keys()) {
+      const value = this.changes.replay(key, this.data.get(key));
+      if (value === undefined) {
+        this.data.delete(key);
+        this.#sizes.delete(key);
+      } else {
+        this.data.set(key, value);
+      }
+    }
+  }
+
+  /** Marks the state as saved as `record`. */
+  saved(record: SessionRecord<TUserId>): void {
+    this.record = record;
+    this.stored = true;
+    this.userId = record.userId;
+    this.userChanged = false;
+    this.changes.clear();
+    this.#snapshots.clear();
+    for (const [key, value] of this.data) this.#snapshots.set(key, JSON.stringify(value));
+  }
+
+  #resetFrom(data: SessionDataRecord): void {
+    this.data.clear();
+    this.#snapshots.clear();
+    this.#sizes.clear();
+    for (const [key, value] of Object.entries(data)) {
+      const json = JSON.stringify(value);
+      this.data.set(key, value);
+      this.#snapshots.set(key, json);
+      this.#sizes.set(key, byteLength(JSON.stringify(key)) + 1 + byteLength(json));
+    }
+  }
+
+  #checkTotal(key: string, newSize: number): void {
+    const count = this.#sizes.size + (this.#sizes.has(key) ? 0 : 1);
+    const total = bytesOf(count, this.#sumOfSizes() - (this.#sizes.get(key) ?? 0) + newSize);
+    if (total > this.maxDataBytes) {
+      throw new SessionDataError(
+        `Cannot store session key "${key}": session data would be ${total} bytes, over maxDataBytes (${this.maxDataBytes})`,
+        { key },
+      );
+    }
+  }
+
+  #totalBytes(): number {
+    return bytesOf(this.#sizes.size, this.#sumOfSizes());
+  }
+
+  #sumOfSizes(): number {
+    let sum = 0;
+    for (const size of this.#sizes.values()) sum += size;
+    return sum;
+  }
+}
+
+/** Length of `{"k":v,...}` given the number of keys and the sum of their `"k":v` lengths. */
+function bytesOf(keyCount: number, sumOfEntries: number): number {
+  return 2 + Math.max(0, keyCount - 1) + sumOfEntries;
+}
+
+/** JSON of a value, or `undefined` when JSON.stringify throws (BigInt, circular): changed either way. */
+function safeStringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A plain object from a data map; `__proto__` keys stay own properties instead of setting a prototype. */
+function toObject(data: Map<string, unknown>): SessionDataRecord {
+  const object: SessionDataRecord = {};
+  for (const [key, value] of data) {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return object;
+}

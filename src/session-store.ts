@@ -1,0 +1,116 @@
+/** A user id as stored in the session row: the app's `User` primary key. */
+export type UserId = string | number;
+
+/** Top-level session data: one JSON object. */
+export type SessionDataRecord = Record<string, unknown>;
+
+/** One stored session row. Stores read and write these; they never interpret them. */
+export interface SessionRecord<TUserId extends UserId = UserId> {
+  /** Hex SHA-256 of the session token (primary key). */
+  id: string;
+  userId: TUserId | null;
+  data: SessionDataRecord;
+  /** Incremented by every content change; used for optimistic concurrency. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastSeenAt: Date;
+  /** When the session expires: the earlier of the idle and the absolute deadline. */
+  expiresAt: Date;
+  /** Hard deadline from creation; never extended. */
+  absoluteExpiresAt: Date;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+/** A loaded session row, with its user row when the store was asked to join it. */
+export interface LoadedSession<TUserId extends UserId = UserId, TUser = unknown> {
+  record: SessionRecord<TUserId>;
+  /** The joined user row; `undefined` when not requested, `null` when the session has no user. */
+  user?: TUser | null;
+}
+
+/** The columns a version-checked update writes. `id` changes when the token is rotated. */
+export interface SessionUpdate<TUserId extends UserId = UserId> {
+  id: string;
+  userId: TUserId | null;
+  data: SessionDataRecord;
+  version: number;
+  updatedAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+/** The metadata columns a touch writes: never `data`, never `version`. */
+export interface SessionTouch {
+  lastSeenAt: Date;
+  expiresAt: Date;
+}
+
+/** What a store can promise; see session2's `is_multiprocess_safe`. */
+export interface StoreCapabilities {
+  /** Several processes (or hosts) may share the store without losing updates. */
+  readonly multiProcessSafe: boolean;
+  /** The data outlives the process. */
+  readonly persistent: boolean;
+}
+
+/** Options for {@link SessionStore.iterate}. */
+export interface IterateOptions<TUserId extends UserId = UserId> {
+  /** Only this user's sessions. */
+  userId?: TUserId;
+  /** Rows fetched per query. */
+  batchSize?: number;
+}
+
+/**
+ * Persistence for session rows: a handful of domain verbs, each one query where the database allows
+ * it. Stores hold no policy (expiry, rotation, merging are the manager's); they must be safe to call
+ * concurrently. Not-found is never an error.
+ */
+export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> {
+  readonly capabilities: StoreCapabilities;
+
+  /**
+   * Reads one row by id, or `null`. With `withUser`, also returns the user row (in one query where the
+   * ORM allows a join).
+   */
+  load(id: string, options?: { withUser?: boolean }): Promise<LoadedSession<TUserId, TUser> | null>;
+
+  /** Inserts a new row. Rejects if the id exists (it never does: ids are hashes of fresh random tokens). */
+  insert(record: SessionRecord<TUserId>): Promise<void>;
+
+  /**
+   * Writes `update` to the row `id` only if its version is still `expectedVersion`. Returns `false`
+   * when the row changed or no longer exists (nothing is written). Never creates a row.
+   */
+  updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean>;
+
+  /**
+   * Writes the metadata columns of an existing row without touching `data` or `version`. Returns
+   * `false` when the row does not exist. Never creates a row, so a late touch cannot resurrect a
+   * deleted session.
+   */
+  touch(id: string, touch: SessionTouch): Promise<boolean>;
+
+  /** Deletes a row. Idempotent: deleting a missing row is not an error. */
+  delete(id: string): Promise<void>;
+
+  /** Every row of a user, newest first. */
+  listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]>;
+
+  /** Deletes every row of a user except `exceptId`; returns how many were deleted. */
+  deleteByUser(userId: TUserId, exceptId?: string): Promise<number>;
+
+  /**
+   * Deletes at most `limit` rows whose `expiresAt` is at or before `now`; returns how many. Safe to run
+   * from several processes at once (rows are deleted at most once).
+   */
+  deleteExpired(now: Date, limit: number): Promise<number>;
+
+  /** Every row (or one user's), in id order, fetched in batches. */
+  iterate(options?: IterateOptions<TUserId>): AsyncIterable<SessionRecord<TUserId>>;
+
+  /** Loads the user row with this id, or `null`. */
+  loadUser(userId: TUserId): Promise<TUser | null>;
+}

@@ -1,0 +1,407 @@
+import { SessionDataError, SessionStateError } from "./errors.js";
+import type { SessionState } from "./session-state.js";
+import type { UserId } from "./session-store.js";
+
+/**
+ * The shape of session data when no type is given. Apps type their data once by declaration merging:
+ *
+ * @example
+ * ```ts
+ * declare module "sessionrow" {
+ *   interface SessionData { views: number; cart: string[] }
+ * }
+ * ```
+ */
+export interface SessionData {
+  [key: string]: unknown;
+}
+
+/** A function from the current value of a key (`undefined`: absent) to its new value. Must be pure. */
+export type Updater<T> = (current: T | undefined) => T | undefined;
+
+/** Map-like access to one JSON object: the session itself or one of its namespaces. */
+export interface DictSession<Data extends object> {
+  /** The value of `key`, or `undefined`. */
+  get<K extends keyof Data & string>(key: K): Data[K] | undefined;
+  /**
+   * Sets `key` (setting `undefined` deletes it).
+   * @throws SessionDataError when the value cannot survive a JSON round trip or the data grows over `maxDataBytes`.
+   */
+  set<K extends keyof Data & string>(key: K, value: Data[K] | undefined): this;
+  /** Deletes `key`; returns whether it was present. */
+  delete(key: keyof Data & string): boolean;
+  has(key: keyof Data & string): boolean;
+  keys(): (keyof Data & string)[];
+  entries(): [keyof Data & string, Data[keyof Data & string]][];
+  /** Deletes every key. */
+  clear(): void;
+  /**
+   * Sets `key` to `updater(current)`. When a parallel request saved the session first, the updater is
+   * re-run on the value that request saved, so read-modify-write (counters, carts) loses nothing.
+   * The updater must be pure: it may run more than once. Returning `undefined` deletes the key.
+   */
+  update<K extends keyof Data & string>(key: K, updater: Updater<Data[K]>): Data[K] | undefined;
+}
+
+/** What a session needs from its manager. */
+export interface SessionContext<TUser, TUserId extends UserId> {
+  loadUser(userId: TUserId): Promise<TUser | null>;
+  destroy(state: SessionState<TUserId>): Promise<void>;
+  rotate(state: SessionState<TUserId>): void;
+  userLoggedIn(state: SessionState<TUserId>, previousUserId: TUserId | null): void;
+  userLoggedOut(state: SessionState<TUserId>, previousUserId: TUserId): void;
+}
+
+/** Keys starting with this are the library's (namespaces, flash messages). */
+const RESERVED_PREFIX = "$";
+const FLASH_KEY = "$flash";
+const NAMESPACE_PREFIX = "$ns:";
+
+type FlashMessages = Record<string, string[]>;
+
+const stateOf = new WeakMap<object, SessionState<UserId>>();
+
+/** The state behind a session, for the manager and the transports. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session, whatever its data and user types
+export function sessionState<TUserId extends UserId>(session: Session<any, unknown, TUserId>): SessionState<TUserId> {
+  const state = stateOf.get(session);
+  if (!state) throw new SessionStateError("Not a session created by a SessionManager");
+  return state as SessionState<TUserId>;
+}
+
+/**
+ * One browser's (or API client's) session: a row with a user foreign key and one JSON object of data.
+ * Reads are synchronous; changes are saved by the manager when the request ends.
+ */
+export class Session<Data extends object = SessionData, TUser = unknown, TUserId extends UserId = UserId>
+  implements DictSession<Data>
+{
+  readonly #state: SessionState<TUserId>;
+  readonly #context: SessionContext<TUser, TUserId>;
+  #readOnly: boolean;
+  #userCache: { userId: TUserId; user: Promise<TUser | null> } | undefined;
+  #dataProxy: Partial<Data> | undefined;
+
+  /** @internal Created by {@link SessionManager}; apps never construct sessions. */
+  constructor(state: SessionState<TUserId>, context: SessionContext<TUser, TUserId>, options: { readOnly?: boolean; user?: TUser | null } = {}) {
+    this.#state = state;
+    this.#context = context;
+    this.#readOnly = options.readOnly ?? false;
+    if (options.user !== undefined && state.userId !== null) {
+      this.#userCache = { userId: state.userId, user: Promise.resolve(options.user) };
+    }
+    stateOf.set(this, state as SessionState<UserId>);
+  }
+
+  /** The stored id: hex SHA-256 of the token. Safe to log and show; useless to an attacker. */
+  get id(): string {
+    return this.#state.id;
+  }
+
+  /** The logged-in user's id (the foreign key), or `null`. */
+  get userId(): TUserId | null {
+    return this.#state.userId;
+  }
+
+  /** Whether the session is stored (a new session is stored once it holds data or a user). */
+  get isNew(): boolean {
+    return !this.#state.stored;
+  }
+
+  /** A read-only session never writes; changing it throws. */
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+
+  get createdAt(): Date {
+    return this.#state.record.createdAt;
+  }
+
+  get lastSeenAt(): Date {
+    return this.#state.record.lastSeenAt;
+  }
+
+  /** When the session expires unless used again (the earlier of idle and absolute expiry). */
+  get expiresAt(): Date {
+    return this.#state.record.expiresAt;
+  }
+
+  /** Hard expiry, counted from creation and never extended. */
+  get absoluteExpiresAt(): Date {
+    return this.#state.record.absoluteExpiresAt;
+  }
+
+  /** Version of the stored content; increases with every saved change. */
+  get version(): number {
+    return this.#state.record.version;
+  }
+
+  /** Whether the session holds anything worth storing: data or a user. */
+  hasInfo(): boolean {
+    return this.#state.userId !== null || this.#state.data.size > 0;
+  }
+
+  /**
+   * The logged-in user's row, loaded by foreign key and cached for the request; `null` when nobody
+   * is logged in or the user row is gone.
+   */
+  user(): Promise<TUser | null> {
+    const userId = this.#state.userId;
+    if (userId === null) return Promise.resolve(null);
+    if (this.#userCache?.userId !== userId) {
+      this.#userCache = { userId, user: this.#context.loadUser(userId) };
+    }
+    return this.#userCache.user;
+  }
+
+  /**
+   * Logs a user in: stores their id as the foreign key and rotates the token, so a token planted
+   * before login (session fixation) is worthless afterwards. Pass the user row or its id.
+   */
+  async setUser(user: TUser | TUserId): Promise<void> {
+    this.#assertWritable();
+    const userId = userIdOf<TUserId>(user);
+    const previous = this.#state.userId;
+    this.#state.userId = userId;
+    this.#state.userChanged = true;
+    this.#context.rotate(this.#state);
+    this.#userCache = typeof user === "object" ? { userId, user: Promise.resolve(user as TUser) } : undefined;
+    this.#context.userLoggedIn(this.#state, previous);
+  }
+
+  /** Logs the user out, keeping the session's data; rotates the token. */
+  async clearUser(): Promise<void> {
+    this.#assertWritable();
+    const previous = this.#state.userId;
+    if (previous === null) return;
+    this.#state.userId = null;
+    this.#state.userChanged = true;
+    this.#userCache = undefined;
+    this.#context.rotate(this.#state);
+    this.#context.userLoggedOut(this.#state, previous);
+  }
+
+  /** Issues a new token for the same session data; the old token stops working when the session is saved. */
+  regenerate(): void {
+    this.#assertWritable();
+    this.#context.rotate(this.#state);
+  }
+
+  /**
+   * Deletes the stored session now and clears the client's token. The object lives on as a new, empty
+   * session, so the rest of the request can still use it (e.g. to flash "logged out").
+   */
+  async destroy(): Promise<void> {
+    this.#userCache = undefined;
+    await this.#context.destroy(this.#state);
+  }
+
+  get<K extends keyof Data & string>(key: K): Data[K] | undefined {
+    return this.#state.data.get(key) as Data[K] | undefined;
+  }
+
+  set<K extends keyof Data & string>(key: K, value: Data[K] | undefined): this {
+    this.#assertWritable();
+    assertPlainKey(key);
+    this.#state.write(key, value, value === undefined ? { kind: "delete" } : { kind: "set", value });
+    return this;
+  }
+
+  delete(key: keyof Data & string): boolean {
+    this.#assertWritable();
+    const existed = this.#state.data.has(key);
+    if (existed) this.#state.remove(key, { kind: "delete" });
+    return existed;
+  }
+
+  has(key: keyof Data & string): boolean {
+    return this.#state.data.has(key);
+  }
+
+  /** Keys set by the app (namespaces and flash messages excluded). */
+  keys(): (keyof Data & string)[] {
+    return [...this.#state.data.keys()].filter((key) => !key.startsWith(RESERVED_PREFIX)) as (keyof Data & string)[];
+  }
+
+  entries(): [keyof Data & string, Data[keyof Data & string]][] {
+    return this.keys().map((key) => [key, this.#state.data.get(key) as Data[keyof Data & string]]);
+  }
+
+  /** Deletes every key, namespaces and flash messages included. The user stays logged in. */
+  clear(): void {
+    this.#assertWritable();
+    for (const key of [...this.#state.data.keys()]) this.#state.remove(key, { kind: "delete" });
+  }
+
+  update<K extends keyof Data & string>(key: K, updater: Updater<Data[K]>): Data[K] | undefined {
+    this.#assertWritable();
+    assertPlainKey(key);
+    return this.#update(key, updater as Updater<unknown>) as Data[K] | undefined;
+  }
+
+  /**
+   * The data as an object: `session.data.cart ??= []`, `session.data.cart.push(item)`. Reads and
+   * writes go to the same JSON column as `get`/`set`; changes made in place are detected at save.
+   */
+  get data(): Partial<Data> {
+    this.#dataProxy ??= this.#createDataProxy();
+    return this.#dataProxy;
+  }
+
+  /**
+   * A separate key space inside the session, for one application or component: its keys never
+   * collide with plain keys or other namespaces. Parallel requests changing different keys of one
+   * namespace are merged key by key.
+   */
+  namespace<NS extends object = Record<string, unknown>>(name: string): DictSession<NS> {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new SessionDataError("A namespace name must be a non-empty string");
+    }
+    return new SessionNamespace<NS>(this.#state as SessionState<UserId>, `${NAMESPACE_PREFIX}${name}`, () => this.#assertWritable());
+  }
+
+  /** Queues a message for the next request that calls {@link consumeFlash} with the same kind. */
+  flash(kind: string, message: string): void {
+    this.#assertWritable();
+    this.#update(FLASH_KEY, (current) => {
+      const messages = (current ?? {}) as FlashMessages;
+      return withKey(messages, kind, [...(messages[kind] ?? []), message]);
+    });
+  }
+
+  /** Returns and removes the queued messages of `kind` (empty when there are none). */
+  consumeFlash(kind: string): string[] {
+    const messages = ((this.#state.data.get(FLASH_KEY) ?? {}) as FlashMessages)[kind] ?? [];
+    if (messages.length === 0 || this.#readOnly) return [...messages];
+    const consumed = messages.length;
+    this.#update(FLASH_KEY, (current) => {
+      const queue = (current ?? {}) as FlashMessages;
+      const remaining = (queue[kind] ?? []).slice(consumed);
+      const next = withKey(queue, kind, remaining.length > 0 ? remaining : undefined);
+      return Object.keys(next).length > 0 ? next : undefined;
+    });
+    return [...messages];
+  }
+
+  #update(key: string, updater: Updater<unknown>): unknown {
+    return applyUpdate(this.#state, key, updater);
+  }
+
+  #assertWritable(): void {
+    if (this.#readOnly) {
+      throw new SessionStateError("This session is read-only: it cannot be changed, and it is never saved");
+    }
+  }
+
+  #createDataProxy(): Partial<Data> {
+    const session = this;
+    const state = this.#state;
+    return new Proxy(Object.create(null) as Partial<Data>, {
+      get: (_target, key) => (typeof key === "string" ? state.data.get(key) : undefined),
+      set: (_target, key, value) => {
+        if (typeof key !== "string") return false;
+        session.set(key as keyof Data & string, value);
+        return true;
+      },
+      deleteProperty: (_target, key) => {
+        if (typeof key === "string") session.delete(key as keyof Data & string);
+        return true;
+      },
+      has: (_target, key) => typeof key === "string" && state.data.has(key) && !key.startsWith(RESERVED_PREFIX),
+      ownKeys: () => session.keys(),
+      getOwnPropertyDescriptor: (_target, key) =>
+        typeof key === "string" && state.data.has(key) && !key.startsWith(RESERVED_PREFIX)
+          ? { value: state.data.get(key), writable: true, enumerable: true, configurable: true }
+          : undefined,
+    });
+  }
+}
+
+/** A namespace: a JSON object stored under one reserved top-level key. */
+class SessionNamespace<NS extends object> implements DictSession<NS> {
+  constructor(
+    private readonly state: SessionState<UserId>,
+    private readonly key: string,
+    private readonly assertWritable: () => void,
+  ) {}
+
+  #object(): Record<string, unknown> {
+    return (this.state.data.get(this.key) ?? {}) as Record<string, unknown>;
+  }
+
+  get<K extends keyof NS & string>(key: K): NS[K] | undefined {
+    return Object.hasOwn(this.#object(), key) ? (this.#object()[key] as NS[K]) : undefined;
+  }
+
+  set<K extends keyof NS & string>(key: K, value: NS[K] | undefined): this {
+    this.update(key, () => value);
+    return this;
+  }
+
+  delete(key: keyof NS & string): boolean {
+    const existed = this.has(key);
+    if (existed) this.update(key, () => undefined);
+    return existed;
+  }
+
+  has(key: keyof NS & string): boolean {
+    return Object.hasOwn(this.#object(), key);
+  }
+
+  keys(): (keyof NS & string)[] {
+    return Object.keys(this.#object()) as (keyof NS & string)[];
+  }
+
+  entries(): [keyof NS & string, NS[keyof NS & string]][] {
+    return Object.entries(this.#object()) as [keyof NS & string, NS[keyof NS & string]][];
+  }
+
+  clear(): void {
+    this.assertWritable();
+    applyUpdate(this.state, this.key, () => undefined);
+  }
+
+  update<K extends keyof NS & string>(key: K, updater: Updater<NS[K]>): NS[K] | undefined {
+    this.assertWritable();
+    assertPlainKey(key, "namespace key");
+    let result: NS[K] | undefined;
+    applyUpdate(this.state, this.key, (current) => {
+      const object = (current ?? {}) as Record<string, unknown>;
+      result = updater(object[key] as NS[K] | undefined);
+      const next = withKey(object, key, result);
+      return Object.keys(next).length > 0 ? next : undefined;
+    });
+    return result;
+  }
+}
+
+/** Writes `updater(current)` to `key` and records the updater for replay after a conflict. */
+function applyUpdate(state: SessionState<UserId>, key: string, updater: Updater<unknown>): unknown {
+  const next = updater(state.data.get(key));
+  state.write(key, next, { kind: "update", updater });
+  return next;
+}
+
+function assertPlainKey(key: string, what = "session key"): void {
+  if (typeof key !== "string" || key.length === 0) throw new SessionDataError(`A ${what} must be a non-empty string`);
+  if (key === "__proto__") throw new SessionDataError(`The ${what} "__proto__" is not allowed`, { key });
+  if (what === "session key" && key.startsWith(RESERVED_PREFIX)) {
+    throw new SessionDataError(`Session keys starting with "${RESERVED_PREFIX}" are reserved (use namespace())`, { key });
+  }
+}
+
+/** A copy of `object` with `key` set to `value`, or removed when `value` is undefined. */
+function withKey<T>(object: Record<string, T>, key: string, value: T | undefined): Record<string, T> {
+  const copy: Record<string, T> = {};
+  for (const [name, existing] of Object.entries(object)) if (name !== key) copy[name] = existing;
+  if (value !== undefined) copy[key] = value;
+  return copy;
+}
+
+function userIdOf<TUserId extends UserId>(user: unknown): TUserId {
+  const id = typeof user === "object" && user !== null ? (user as { id?: unknown }).id : user;
+  if ((typeof id === "string" && id.length > 0) || (typeof id === "number" && Number.isSafeInteger(id))) {
+    return id as TUserId;
+  }
+  throw new SessionDataError(`setUser() needs a user row with an id, or the id itself (a string or an integer); got ${String(id)}`);
+}

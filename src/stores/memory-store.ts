@@ -1,0 +1,123 @@
+import type {
+  IterateOptions,
+  LoadedSession,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionUpdate,
+  StoreCapabilities,
+  UserId,
+} from "../session-store.js";
+
+/**
+ * Keeps sessions in this process's memory: for tests and single-process development. Not
+ * multi-process safe and not persistent. Rows are copied in and out (through JSON for `data`), so
+ * callers never share objects with the store, just as with a database.
+ */
+export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
+  readonly capabilities: StoreCapabilities = { multiProcessSafe: false, persistent: false };
+  readonly #rows = new Map<string, SessionRecord<TUserId>>();
+  readonly #users: Map<TUserId, TUser>;
+
+  /** @param users user rows by id, for `session.user()`. */
+  constructor(users: Iterable<readonly [TUserId, TUser]> = []) {
+    this.#users = new Map(users);
+  }
+
+  async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
+    const row = this.#rows.get(id);
+    if (!row) return null;
+    const record = copy(row);
+    if (!options.withUser) return { record };
+    return { record, user: record.userId === null ? null : (this.#users.get(record.userId) ?? null) };
+  }
+
+  async insert(record: SessionRecord<TUserId>): Promise<void> {
+    if (this.#rows.has(record.id)) throw new Error(`Session ${record.id} already exists`);
+    this.#rows.set(record.id, copy(record));
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const row = this.#rows.get(id);
+    if (!row || row.version !== expectedVersion) return false;
+    this.#rows.delete(id);
+    this.#rows.set(update.id, copy({ ...row, ...update }));
+    return true;
+  }
+
+  async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const row = this.#rows.get(id);
+    if (!row) return false;
+    this.#rows.set(id, { ...row, lastSeenAt: new Date(touch.lastSeenAt), expiresAt: new Date(touch.expiresAt) });
+    return true;
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#rows.delete(id);
+  }
+
+  async listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
+    return [...this.#rows.values()]
+      .filter((row) => row.userId === userId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map(copy);
+  }
+
+  async deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
+    let deleted = 0;
+    for (const row of [...this.#rows.values()]) {
+      if (row.userId === userId && row.id !== exceptId) {
+        this.#rows.delete(row.id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const row of [...this.#rows.values()]) {
+      if (deleted >= limit) break;
+      if (row.expiresAt <= now) {
+        this.#rows.delete(row.id);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
+    const ids = [...this.#rows.keys()].sort();
+    for (const id of ids) {
+      const row = this.#rows.get(id);
+      if (row && (options.userId === undefined || row.userId === options.userId)) yield copy(row);
+    }
+  }
+
+  async loadUser(userId: TUserId): Promise<TUser | null> {
+    return this.#users.get(userId) ?? null;
+  }
+
+  /** Removes a user and, like ON DELETE CASCADE, their sessions. */
+  deleteUser(userId: TUserId): void {
+    this.#users.delete(userId);
+    for (const row of [...this.#rows.values()]) if (row.userId === userId) this.#rows.delete(row.id);
+  }
+
+  /** Adds or replaces a user row. */
+  setUser(userId: TUserId, user: TUser): void {
+    this.#users.set(userId, user);
+  }
+}
+
+function copy<TUserId extends UserId>(row: SessionRecord<TUserId>): SessionRecord<TUserId> {
+  return {
+    ...row,
+    data: JSON.parse(JSON.stringify(row.data)) as SessionRecord<TUserId>["data"],
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    lastSeenAt: new Date(row.lastSeenAt),
+    expiresAt: new Date(row.expiresAt),
+    absoluteExpiresAt: new Date(row.absoluteExpiresAt),
+  };
+}

@@ -1,0 +1,206 @@
+import { SessionConfigError } from "../errors.js";
+import type {
+  IterateOptions,
+  LoadedSession,
+  SessionDataRecord,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionUpdate,
+  StoreCapabilities,
+  UserId,
+} from "../session-store.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Prisma's delegate methods are generic per model; only their call shape matters here. */
+/** The part of a Prisma model delegate (`prisma.session`) the store calls. */
+export interface PrismaDelegate {
+  findUnique(args: any): PromiseLike<any>;
+  findMany(args: any): PromiseLike<any[]>;
+  create(args: any): PromiseLike<unknown>;
+  updateMany(args: any): PromiseLike<{ count: number }>;
+  deleteMany(args: any): PromiseLike<{ count: number }>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Any generated Prisma client (or a transaction client). */
+export type PrismaClientLike = object;
+
+/** The scalar fields of a Prisma model, read from its generated delegate type. */
+type ModelScalars<D> = D extends { [key: symbol]: { types: { payload: { scalars: infer S } } } } ? S : unknown;
+
+/** The app's generated `User` type, for user model `M` of client `C`. */
+export type PrismaUser<C, M extends string> = M extends keyof C ? ModelScalars<C[M]> : unknown;
+
+/** The type of the app's `User.id` (string or number). */
+export type PrismaUserId<C, M extends string> = PrismaUser<C, M> extends { id: infer I extends UserId } ? I : UserId;
+
+/** Options of a {@link PrismaStore}. */
+export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = string> {
+  /**
+   * Name of the session model's delegate on the client (`prisma.session`).
+   * @default "session"
+   */
+  sessionModel?: string;
+  /**
+   * Name of the user model's delegate on the client (`prisma.user`).
+   * @default "user"
+   */
+  userModel?: M & (keyof C | (string & {}));
+  /**
+   * Name of the relation field from the session model to the user model.
+   * @default "user"
+   */
+  userRelation?: string;
+}
+
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Stores sessions with the app's generated Prisma client, on any database Prisma supports. Every
+ * method is one statement, except `deleteExpired` (select a batch of ids, delete them).
+ * Multi-process safe: saves are version-checked in the database.
+ */
+export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
+  readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
+  readonly #sessions: PrismaDelegate;
+  readonly #users: PrismaDelegate;
+  readonly #userRelation: string;
+  /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
+  #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
+
+  constructor(client: PrismaClientLike, options: PrismaStoreOptions = {}) {
+    const sessionModel = options.sessionModel ?? "session";
+    const userModel = options.userModel ?? "user";
+    this.#sessions = delegate(client, sessionModel, "sessionModel");
+    this.#users = delegate(client, userModel, "userModel");
+    this.#userRelation = options.userRelation ?? "user";
+  }
+
+  async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
+    if (!options.withUser) {
+      const row = await this.#sessions.findUnique({ where: { id } });
+      return row ? { record: toRecord<TUserId>(row) } : null;
+    }
+    const row = await this.#findWithUser(id);
+    if (!row) return null;
+    return { record: toRecord<TUserId>(row), user: (row[this.#userRelation] ?? null) as TUser | null };
+  }
+
+  async insert(record: SessionRecord<TUserId>): Promise<void> {
+    await this.#sessions.create({ data: { ...record } });
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const { count } = await this.#sessions.updateMany({
+      where: { id, version: expectedVersion },
+      data: {
+        id: update.id,
+        userId: update.userId,
+        data: update.data,
+        version: update.version,
+        updatedAt: update.updatedAt,
+        lastSeenAt: update.lastSeenAt,
+        expiresAt: update.expiresAt,
+      },
+    });
+    return count > 0;
+  }
+
+  async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const { count } = await this.#sessions.updateMany({
+      where: { id },
+      data: { lastSeenAt: touch.lastSeenAt, expiresAt: touch.expiresAt },
+    });
+    return count > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    // deleteMany, not delete: a missing row is not an error (no P2025 to catch).
+    await this.#sessions.deleteMany({ where: { id } });
+  }
+
+  async listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
+    const rows = await this.#sessions.findMany({ where: { userId }, orderBy: { createdAt: "desc" } });
+    return rows.map((row) => toRecord<TUserId>(row));
+  }
+
+  async deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
+    const where = exceptId === undefined ? { userId } : { userId, id: { not: exceptId } };
+    const { count } = await this.#sessions.deleteMany({ where });
+    return count;
+  }
+
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
+    if (rows.length === 0) return 0;
+    const { count } = await this.#sessions.deleteMany({
+      where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
+    });
+    return count;
+  }
+
+  async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.#sessions.findMany({
+        where: {
+          ...(options.userId === undefined ? {} : { userId: options.userId }),
+          ...(after === undefined ? {} : { id: { gt: after } }),
+        },
+        orderBy: { id: "asc" },
+        take: batchSize,
+      });
+      for (const row of rows) yield toRecord<TUserId>(row);
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1].id as string;
+    }
+  }
+
+  async loadUser(userId: TUserId): Promise<TUser | null> {
+    return ((await this.#users.findUnique({ where: { id: userId } })) ?? null) as TUser | null;
+  }
+
+  async #findWithUser(id: string): Promise<Record<string, unknown> | null> {
+    const args = { where: { id }, include: { [this.#userRelation]: true } };
+    if (this.#joinStrategy === "unsupported") return this.#sessions.findUnique(args);
+    try {
+      const row = await this.#sessions.findUnique({ ...args, relationLoadStrategy: "join" });
+      this.#joinStrategy = "join";
+      return row;
+    } catch (error) {
+      if (this.#joinStrategy === "unknown" && String((error as Error)?.message).includes("relationLoadStrategy")) {
+        this.#joinStrategy = "unsupported";
+        return this.#sessions.findUnique(args);
+      }
+      throw error;
+    }
+  }
+}
+
+function delegate(client: PrismaClientLike, name: string, option: string): PrismaDelegate {
+  const candidate = (client as Record<string, unknown>)[name] as Partial<PrismaDelegate> | undefined;
+  if (!candidate || typeof candidate.findUnique !== "function" || typeof candidate.updateMany !== "function") {
+    throw new SessionConfigError(
+      `The Prisma client has no model delegate "${name}" (${option}); add the Session model to schema.prisma and run prisma generate, or set ${option}`,
+    );
+  }
+  return candidate as PrismaDelegate;
+}
+
+function toRecord<TUserId extends UserId>(row: Record<string, unknown>): SessionRecord<TUserId> {
+  const data = row.data;
+  return {
+    id: row.id as string,
+    userId: (row.userId ?? null) as TUserId | null,
+    data: (typeof data === "object" && data !== null && !Array.isArray(data) ? data : {}) as SessionDataRecord,
+    version: row.version as number,
+    createdAt: row.createdAt as Date,
+    updatedAt: row.updatedAt as Date,
+    lastSeenAt: row.lastSeenAt as Date,
+    expiresAt: row.expiresAt as Date,
+    absoluteExpiresAt: row.absoluteExpiresAt as Date,
+    ipAddress: (row.ipAddress ?? null) as string | null,
+    userAgent: (row.userAgent ?? null) as string | null,
+  };
+}

@@ -1,0 +1,57 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** Random bytes in a session token: 256 bits from the OS CSPRNG. */
+const TOKEN_BYTES = 32;
+const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
+/** A signed token is `<token>.<signature>`, both 43 base64url characters. */
+const SIGNED_TOKEN_LENGTH = 43 + 1 + 43;
+
+/** Creates a new random session token (base64url, 256 bits). */
+export function generateToken(): string {
+  return randomBytes(TOKEN_BYTES).toString("base64url");
+}
+
+/** The id under which a token's session is stored: hex SHA-256 of the token. Safe to log and show. */
+export function sessionIdOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/**
+ * Signs and verifies tokens with HMAC-SHA256. Signing uses the first secret; verification accepts
+ * any of them, so secrets can be rotated without logging everybody out.
+ */
+export class TokenSigner {
+  readonly #secrets: readonly string[];
+
+  constructor(secrets: readonly string[]) {
+    this.#secrets = secrets;
+  }
+
+  /** Returns `<token>.<signature>`, the value a client holds. */
+  sign(token: string): string {
+    return `${token}.${this.#mac(this.#secrets[0]!, token)}`;
+  }
+
+  /**
+   * Returns the token inside a signed value, or `null` when the value is malformed or its signature
+   * matches none of the secrets. Does no I/O; the comparison is constant-time.
+   */
+  verify(signed: string): string | null {
+    if (typeof signed !== "string" || signed.length !== SIGNED_TOKEN_LENGTH || signed[43] !== ".") return null;
+    const token = signed.slice(0, 43);
+    const signature = signed.slice(44);
+    if (!BASE64URL_43.test(token) || !BASE64URL_43.test(signature)) return null;
+    // Compare the text, not decoded bytes: base64url has several spellings of the same last byte.
+    const given = Buffer.from(signature, "latin1");
+    let valid = false;
+    for (const secret of this.#secrets) {
+      // Check every secret so the time taken does not reveal which one matched.
+      if (timingSafeEqual(given, Buffer.from(this.#mac(secret, token), "latin1"))) valid = true;
+    }
+    return valid ? token : null;
+  }
+
+  #mac(secret: string, token: string): string {
+    return createHmac("sha256", secret).update(token).digest("base64url");
+  }
+}

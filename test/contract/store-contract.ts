@@ -1,0 +1,224 @@
+import { randomBytes } from "node:crypto";
+import { SessionManager, type SessionRecord, type SessionStore, type UserId } from "../../src/index.js";
+import { sessionIdOf, generateToken } from "../../src/token.js";
+import { simulateRequest } from "../support/simulate-request.js";
+
+/** A store under test, with a way to make and remove rows in its user table. */
+export interface StoreFixture<TUserId extends UserId> {
+  store: SessionStore<TUserId, { id: TUserId }>;
+  /** Inserts a user row and returns its id. */
+  createUser(): Promise<TUserId>;
+  /** Deletes a user row (sessions must go with it: ON DELETE CASCADE). */
+  deleteUser(id: TUserId): Promise<void>;
+  /** Called once after the suite. */
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+/** A row as the manager would insert it; `at` is its creation time. */
+export function makeRecord<TUserId extends UserId>(
+  overrides: Partial<SessionRecord<TUserId>> = {},
+  at = new Date(Date.now() - 1000),
+): SessionRecord<TUserId> {
+  return {
+    id: sessionIdOf(generateToken()),
+    userId: null,
+    data: {},
+    version: 0,
+    createdAt: at,
+    updatedAt: at,
+    lastSeenAt: at,
+    expiresAt: new Date(at.getTime() + HOUR),
+    absoluteExpiresAt: new Date(at.getTime() + 24 * HOUR),
+    ipAddress: "203.0.113.7",
+    userAgent: "contract-test",
+    ...overrides,
+  };
+}
+
+/**
+ * The store contract: every store, on every database, must pass this same suite.
+ * `idKind` says whether the fixture's user ids are integers or strings.
+ */
+export function describeStoreContract<TUserId extends UserId>(
+  name: string,
+  idKind: "int" | "string",
+  setup: () => Promise<StoreFixture<TUserId>>,
+): void {
+  describe(`store contract: ${name}`, () => {
+    let fixture: StoreFixture<TUserId>;
+    let store: SessionStore<TUserId, { id: TUserId }>;
+
+    beforeAll(async () => {
+      fixture = await setup();
+      store = fixture.store;
+    });
+    afterAll(async () => {
+      await fixture?.close();
+    });
+
+    it("reports its capabilities", () => {
+      expect(typeof store.capabilities.multiProcessSafe).toBe("boolean");
+      expect(typeof store.capabilities.persistent).toBe("boolean");
+    });
+
+    it("inserts and loads a row unchanged, timestamps to the millisecond", async () => {
+      const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 987);
+      const userId = await fixture.createUser();
+      const record = makeRecord<TUserId>({ userId, data: { views: 3, nested: { list: [1, "two", null] } } }, at);
+      await store.insert(record);
+      const loaded = await store.load(record.id);
+      expect(loaded?.record).toEqual(record);
+      expect(loaded?.record.createdAt.getTime()).toBe(at.getTime());
+      expect(typeof loaded?.record.userId).toBe(idKind === "int" ? "number" : "string");
+    });
+
+    it("returns null for an unknown id", async () => {
+      expect(await store.load(sessionIdOf("nope"))).toBeNull();
+      expect(await store.load("")).toBeNull();
+    });
+
+    it("loads the user row with the session when asked", async () => {
+      const userId = await fixture.createUser();
+      const withUser = makeRecord<TUserId>({ userId });
+      const anonymous = makeRecord<TUserId>();
+      await store.insert(withUser);
+      await store.insert(anonymous);
+      expect((await store.load(withUser.id, { withUser: true }))?.user).toMatchObject({ id: userId });
+      expect((await store.load(anonymous.id, { withUser: true }))?.user).toBeNull();
+      expect(await store.loadUser(userId)).toMatchObject({ id: userId });
+    });
+
+    it("round-trips Unicode and nested JSON exactly", async () => {
+      const data = {
+        text: "héllo 🌍 \u2028 日本語 \"quoted\" \\ back",
+        emoji: "👩‍👩‍👧‍👦",
+        nested: { deeper: { deepest: [[[]], {}, { a: [true, false, 0, -1.5, 1e21] }] } },
+        "key with spaces and ключ": "value",
+      };
+      const record = makeRecord<TUserId>({ data });
+      await store.insert(record);
+      expect((await store.load(record.id))?.record.data).toEqual(data);
+    });
+
+    it("updates only when the version matches, and can change the id (rotation)", async () => {
+      const record = makeRecord<TUserId>({ data: { a: 1 } });
+      await store.insert(record);
+      const userId = await fixture.createUser();
+      const newId = sessionIdOf(generateToken());
+      const update = {
+        id: newId,
+        userId,
+        data: { a: 2 },
+        version: 1,
+        updatedAt: new Date(),
+        lastSeenAt: new Date(),
+        expiresAt: new Date(Date.now() + HOUR),
+      };
+      expect(await store.updateIfVersion(record.id, 5, update)).toBe(false);
+      expect((await store.load(record.id))?.record.data).toEqual({ a: 1 });
+      expect(await store.updateIfVersion(record.id, 0, update)).toBe(true);
+      expect(await store.load(record.id)).toBeNull();
+      const loaded = (await store.load(newId))!.record;
+      expect(loaded).toMatchObject({ id: newId, userId, data: { a: 2 }, version: 1 });
+      expect(loaded.createdAt).toEqual(record.createdAt);
+      expect(await store.updateIfVersion(record.id, 0, update)).toBe(false);
+    });
+
+    it("never creates a row on update or touch of a missing id", async () => {
+      const id = sessionIdOf(generateToken());
+      const now = new Date();
+      expect(
+        await store.updateIfVersion(id, 0, { id, userId: null, data: {}, version: 1, updatedAt: now, lastSeenAt: now, expiresAt: now }),
+      ).toBe(false);
+      expect(await store.touch(id, { lastSeenAt: now, expiresAt: now })).toBe(false);
+      expect(await store.load(id)).toBeNull();
+    });
+
+    it("touches metadata without changing data, version or updatedAt", async () => {
+      const record = makeRecord<TUserId>({ data: { keep: true }, version: 4 });
+      await store.insert(record);
+      const touch = { lastSeenAt: new Date(Date.now() + 5), expiresAt: new Date(Date.now() + 2 * HOUR) };
+      expect(await store.touch(record.id, touch)).toBe(true);
+      const loaded = (await store.load(record.id))!.record;
+      expect(loaded).toEqual({ ...record, ...touch });
+    });
+
+    it("deletes idempotently", async () => {
+      const record = makeRecord<TUserId>();
+      await store.insert(record);
+      await store.delete(record.id);
+      expect(await store.load(record.id)).toBeNull();
+      await expect(store.delete(record.id)).resolves.toBeUndefined();
+      await expect(store.delete(sessionIdOf("never existed"))).resolves.toBeUndefined();
+    });
+
+    it("lists and revokes by user, keeping the excepted session and other users' sessions", async () => {
+      const [alice, bob] = [await fixture.createUser(), await fixture.createUser()];
+      const base = Date.now() - 10_000;
+      const aliceRows = [0, 1, 2].map((i) => makeRecord<TUserId>({ userId: alice }, new Date(base + i * 1000)));
+      const bobRow = makeRecord<TUserId>({ userId: bob });
+      for (const row of [...aliceRows, bobRow]) await store.insert(row);
+      const listed = await store.listByUser(alice);
+      expect(listed.map((row) => row.id)).toEqual(aliceRows.map((row) => row.id).reverse());
+      expect(await store.deleteByUser(alice, aliceRows[0]!.id)).toBe(2);
+      expect((await store.listByUser(alice)).map((row) => row.id)).toEqual([aliceRows[0]!.id]);
+      expect(await store.listByUser(bob)).toHaveLength(1);
+      expect(await store.deleteByUser(alice)).toBe(1);
+      expect(await store.deleteByUser(alice)).toBe(0);
+    });
+
+    it("deletes the user's sessions with the user (ON DELETE CASCADE)", async () => {
+      const userId = await fixture.createUser();
+      const record = makeRecord<TUserId>({ userId });
+      await store.insert(record);
+      await fixture.deleteUser(userId);
+      expect(await store.load(record.id)).toBeNull();
+    });
+
+    it("prunes exactly the expired rows, in batches", async () => {
+      const now = new Date();
+      // Other tests' rows expire an hour from now; these are the only expired ones.
+      const expired = Array.from({ length: 7 }, () =>
+        makeRecord<TUserId>({ expiresAt: new Date(now.getTime() - 1) }, new Date(now.getTime() - HOUR)),
+      );
+      const live = makeRecord<TUserId>({ expiresAt: new Date(now.getTime() + 60_000) });
+      for (const row of [...expired, live]) await store.insert(row);
+      expect(await store.deleteExpired(now, 3)).toBe(3);
+      expect(await store.deleteExpired(now, 3)).toBe(3);
+      expect(await store.deleteExpired(now, 3)).toBe(1);
+      expect(await store.deleteExpired(now, 3)).toBe(0);
+      for (const row of expired) expect(await store.load(row.id)).toBeNull();
+      expect(await store.load(live.id)).not.toBeNull();
+    });
+
+    it("iterates every row in id order, in batches, optionally by user", async () => {
+      const userId = await fixture.createUser();
+      const mine = Array.from({ length: 5 }, () => makeRecord<TUserId>({ userId }));
+      for (const row of mine) await store.insert(row);
+      const seen: string[] = [];
+      for await (const row of store.iterate({ userId, batchSize: 2 })) seen.push(row.id);
+      expect(seen).toEqual(mine.map((row) => row.id).sort());
+      let all = 0;
+      let previous = "";
+      for await (const row of store.iterate({ batchSize: 3 })) {
+        expect(row.id > previous).toBe(true);
+        previous = row.id;
+        all++;
+      }
+      expect(all).toBeGreaterThanOrEqual(mine.length);
+    });
+
+    it("loses no update when 20 parallel saves change distinct keys of one session", async () => {
+      const manager = new SessionManager(store, { secret: randomBytes(32).toString("hex") });
+      const token = await simulateRequest(manager, null, (session) => session.set("start", true));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => simulateRequest(manager, token, (session) => session.set(`key${i}`, i))),
+      );
+      const session = await manager.load(token);
+      for (let i = 0; i < 20; i++) expect(session.get(`key${i}`)).toBe(i);
+      expect(session.version).toBeGreaterThanOrEqual(20);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
+import { PrismaClient } from "../../generated/prisma/client.js";
+
+/** A throwaway PostgreSQL database with the Prisma migrations applied. */
+export interface TestDatabase {
+  url: string;
+  /** A Prisma client on the database (closed by `drop`). */
+  prisma: PrismaClient;
+  /** Closes connections and drops the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * The server the database tests run on (set by global-setup). Missing is a failure, never a skip.
+ */
+export function postgresUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "No PostgreSQL for the database tests: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres), " +
+        "start one with `docker compose -f docker-compose.test.yml up -d`, or install Docker for testcontainers",
+    );
+  }
+  return url;
+}
+
+/** Creates a database of its own for one test file, applying `prisma/migrations` like `prisma migrate deploy`. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = postgresUrl();
+  const name = `sessionrow_test_${randomBytes(6).toString("hex")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  await applyMigrations({
+    adapterFactory: new PrismaPg({ connectionString: url }),
+    migrationsDir: "prisma/migrations",
+    schemaPath: "prisma/schema.prisma",
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return {
+    url,
+    prisma,
+    drop: async () => {
+      await prisma.$disconnect();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
