@@ -26,7 +26,11 @@ export interface PrismaDelegate {
 export type PrismaClientLike = object;
 
 /** The scalar fields of a Prisma model, read from its generated delegate type. */
-type ModelScalars<D> = D extends { [key: symbol]: { types: { payload: { scalars: infer S } } } } ? S : unknown;
+type ModelScalars<D> = D extends { [key: symbol]: unknown }
+  ? D[symbol] extends { types: { payload: { scalars: infer S } } }
+    ? { [K in keyof S]: S[K] }
+    : unknown
+  : unknown;
 
 /** The app's generated `User` type, for user model `M` of client `C`. */
 export type PrismaUser<C, M extends string> = M extends keyof C ? ModelScalars<C[M]> : unknown;
