@@ -69,6 +69,12 @@ export interface SessionManagerOptions {
    * @default 1000
    */
   pruneBatchSize?: number;
+  /**
+   * Longest wait for one store call. A database that hangs (network cut, lock wait) then fails the
+   * request with `SessionStoreError` instead of holding it open. The call itself is not cancelled.
+   * @default "10s"
+   */
+  storeTimeout?: Duration;
   /** Clock used for every expiry decision. @default Date.now */
   clock?: Clock;
 }
@@ -85,6 +91,7 @@ export interface ResolvedOptions {
   preloadUser: boolean;
   recordClientInfo: boolean;
   pruneBatchSize: number;
+  storeTimeout: number;
   clock: Clock;
 }
 
@@ -130,6 +137,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     preloadUser: options.preloadUser ?? false,
     recordClientInfo: options.recordClientInfo ?? true,
     pruneBatchSize: positiveInteger(options.pruneBatchSize ?? 1000, "pruneBatchSize"),
+    storeTimeout: toMilliseconds(options.storeTimeout ?? "10s", "storeTimeout"),
     clock: options.clock ?? { now: Date.now },
   };
 }

@@ -7,6 +7,14 @@ import { SessionState } from "./session-state.js";
 import { sessionMiddleware, type ExpressSessionOptions, type SessionMiddleware } from "./express/session-middleware.js";
 import type { IterateOptions, SessionRecord, SessionStore, UserId } from "./session-store.js";
 import { PrismaStore, type PrismaClientLike, type PrismaStoreOptions, type PrismaUser, type PrismaUserId } from "./stores/prisma-store.js";
+import {
+  TypeORMStore,
+  type TypeORMDataSourceLike,
+  type TypeORMEntityTarget,
+  type TypeORMStoreOptions,
+  type TypeORMUser,
+  type TypeORMUserId,
+} from "./stores/typeorm-store.js";
 import { generateToken, sessionIdOf, TokenSigner } from "./token.js";
 
 /** Session metadata without its data, as listed by {@link SessionManager.iterate}. */
@@ -97,6 +105,27 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   ): SessionManager<Data, PrismaUser<C, M>, PrismaUserId<C, M>> {
     return new SessionManager<Data, PrismaUser<C, M>, PrismaUserId<C, M>>(
       new PrismaStore<PrismaUserId<C, M>, PrismaUser<C, M>>(client, options),
+      options,
+    );
+  }
+
+  /**
+   * A manager storing sessions with TypeORM, through the app's DataSource (PostgreSQL or
+   * MySQL/MariaDB) and the entity made by `createSessionEntity` (from "sessionrow/typeorm").
+   * `user()` returns the `userEntity` class's type.
+   *
+   * @example
+   * ```ts
+   * const sessions = SessionManager.fromTypeORM(dataSource, { userEntity: User, secret: process.env.SESSION_SECRET! });
+   * const user = await session.user(); // User | null
+   * ```
+   */
+  static fromTypeORM<Data extends object = SessionData, U extends TypeORMEntityTarget | undefined = undefined>(
+    dataSource: TypeORMDataSourceLike,
+    options: SessionManagerOptions & TypeORMStoreOptions<U>,
+  ): SessionManager<Data, TypeORMUser<U>, TypeORMUserId<U>> {
+    return new SessionManager<Data, TypeORMUser<U>, TypeORMUserId<U>>(
+      new TypeORMStore<TypeORMUserId<U>, TypeORMUser<U>>(dataSource, options),
       options,
     );
   }
@@ -382,14 +411,26 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     this.#events.emit(event, payload);
   }
 
-  /** Runs a store call, turning any failure that is not already a SessionError into a SessionStoreError. */
+  /**
+   * Runs a store call within `storeTimeout`, turning any failure that is not already a SessionError
+   * into a SessionStoreError.
+   */
   async #call<T>(operation: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within storeTimeout (${this.options.storeTimeout} ms)`)),
+        this.options.storeTimeout,
+      );
+    });
     try {
-      return await operation();
+      return await Promise.race([operation(), timeout]);
     } catch (error) {
       if (error instanceof SessionError) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new SessionStoreError(`Session store failed: ${reason}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

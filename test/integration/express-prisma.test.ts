@@ -166,6 +166,27 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     expect(second.body.views).toBe(2);
   });
 
+  it("stores no cookie or header token anywhere in the session table, only hashes", async () => {
+    const cookieApp = createApp().app;
+    const headerApp = createApp(undefined, { transport: "header" }).app;
+    const issued: string[] = [];
+    for (const email of ["ada@example.com", "grace@example.com"]) {
+      const login = await request(cookieApp).post("/login").type("form").send({ email });
+      issued.push(decodeURIComponent(cookieOf(login).split("=")[1]!));
+      const counted = await request(headerApp).get("/count");
+      issued.push(counted.headers["x-session-token"] as string);
+    }
+    const dump = JSON.stringify(await db.prisma.$queryRawUnsafe('SELECT * FROM "Session"'));
+    expect(dump.length).toBeGreaterThan(100);
+    for (const signed of issued) {
+      const [token, signature] = signed.split(".") as [string, string];
+      expect(token).toHaveLength(43);
+      expect(dump).not.toContain(token);
+      expect(dump).not.toContain(signature);
+      expect(dump).not.toContain(Buffer.from(token, "base64url").toString("hex"));
+    }
+  });
+
   it("passes a store failure to Express as a 503 SessionStoreError, without crashing", async () => {
     const sessions = SessionManager.fromPrisma(db.prisma, { secret });
     const { app } = createApp(sessions);

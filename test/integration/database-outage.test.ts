@@ -1,0 +1,88 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import express, { type ErrorRequestHandler } from "express";
+import request from "supertest";
+import { SessionManager } from "../../src/index.js";
+import { PrismaClient } from "../../generated/prisma/client.js";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { TcpProxy } from "../support/tcp-proxy.js";
+
+const secret = "outage-secret-outage-secret-outage!!";
+let db: TestDatabase;
+let proxy: TcpProxy;
+let prisma: PrismaClient;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const url = new URL(db.url);
+  proxy = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
+  url.host = `127.0.0.1:${proxy.port}`;
+  prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString(), connectionTimeoutMillis: 1000 }) });
+  process.on("unhandledRejection", onUnhandled);
+});
+afterAll(async () => {
+  process.off("unhandledRejection", onUnhandled);
+  await prisma?.$disconnect();
+  await proxy?.close();
+  await db?.drop();
+});
+
+function createApp() {
+  const sessions = SessionManager.fromPrisma(prisma, { secret, storeTimeout: "1500ms" });
+  const app = express();
+  app.use(sessions.express());
+  app.get("/count", (req, res) => {
+    res.json({ views: req.session.update("views", (n) => ((n as number | undefined) ?? 0) + 1) });
+  });
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    res.status(error.status ?? 500).json({ code: error.code });
+  };
+  app.use(onError);
+  return app;
+}
+
+async function burst(app: express.Express, cookie: string, count: number) {
+  return Promise.all(Array.from({ length: count }, () => request(app).get("/count").set("Cookie", cookie)));
+}
+
+describe("database outage", () => {
+  it.each([
+    ["refused connections", (p: TcpProxy) => p.refuse()],
+    ["a hung network (blackhole)", (p: TcpProxy) => p.blackhole()],
+  ])("answers 503 during %s and recovers without a restart", async (_label, cut) => {
+    const app = createApp();
+    const first = await request(app).get("/count");
+    expect(first.status).toBe(200);
+    const cookie = (first.headers["set-cookie"] as unknown as string[])[0]!.split(";")[0]!;
+
+    // Cut the connection while a burst of requests is in flight.
+    const inFlight = burst(app, cookie, 10);
+    setTimeout(() => cut(proxy), 5);
+    const during = await inFlight;
+    for (const response of during) expect([200, 503]).toContain(response.status);
+
+    const started = Date.now();
+    const down = await burst(app, cookie, 5);
+    expect(down.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
+    expect(down[0]!.body).toEqual({ code: "SESSION_STORE_UNAVAILABLE" });
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    proxy.restore();
+    const restoredAt = Date.now();
+    let recovered: request.Response | undefined;
+    for (let attempt = 0; attempt < 50 && recovered?.status !== 200; attempt++) {
+      recovered = await request(app).get("/count").set("Cookie", cookie);
+      if (recovered.status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(recovered?.status).toBe(200);
+    const recoveryMs = Date.now() - restoredAt;
+    expect(recoveryMs).toBeLessThan(5000);
+    // Every increment that answered 200 was kept. (A 503 may still have been written: the
+    // connection can drop after the database committed and before it answered.)
+    const ok = during.filter((r) => r.status === 200).length;
+    expect(recovered!.body.views).toBeGreaterThanOrEqual(1 + ok + 1);
+    expect(recovered!.body.views).toBeLessThanOrEqual(1 + during.length + 1);
+    expect(unhandled).toEqual([]);
+  });
+});
