@@ -44,7 +44,7 @@ export interface SessionManagerOptions {
   conflict?: "merge" | "error";
   /**
    * How many times a conflicting save is retried under `"merge"` before {@link ConflictError}.
-   * @default 16
+   * @default 32
    */
   maxSaveAttempts?: number;
   /**
@@ -132,7 +132,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     absoluteTimeout,
     touchAfter,
     conflict,
-    maxSaveAttempts: positiveInteger(options.maxSaveAttempts ?? 16, "maxSaveAttempts"),
+    maxSaveAttempts: positiveInteger(options.maxSaveAttempts ?? 32, "maxSaveAttempts"),
     maxDataBytes: positiveInteger(options.maxDataBytes ?? 65_536, "maxDataBytes"),
     preloadUser: options.preloadUser ?? false,
     recordClientInfo: options.recordClientInfo ?? true,

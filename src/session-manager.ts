@@ -49,6 +49,12 @@ export interface LoadOptions {
 /** Options of {@link SessionManager.fromPrisma}. */
 export type FromPrismaOptions<C, M extends string> = SessionManagerOptions & PrismaStoreOptions<C, M>;
 
+/** A save in progress: resolves `done` when finished; `saved` is the record it wrote. */
+interface SaveSlot<TUserId extends UserId> {
+  done: Promise<void>;
+  saved: SessionRecord<TUserId> | undefined;
+}
+
 const MAX_USER_AGENT_LENGTH = 512;
 const MAX_IP_ADDRESS_LENGTH = 45;
 
@@ -70,6 +76,8 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   readonly #signer: TokenSigner;
   readonly #events = new EventEmitter();
   readonly #context: SessionContext<TUser, TUserId>;
+  /** Saves in progress in this process, by stored session id. */
+  readonly #saving = new Map<string, SaveSlot<TUserId>>();
 
   /**
    * @param store where sessions are persisted (a {@link PrismaStore}, `TypeORMStore`, {@link MemoryStore}, or your own).
@@ -192,7 +200,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       if (session.hasInfo()) await this.#insert(state);
       return;
     }
-    if (state.isDirty()) await this.#save(state);
+    if (state.isDirty()) await this.#serialize(state.storedId, (previous) => this.#save(state, previous));
     else if (this.shouldTouch(state.record)) await this.#touch(state);
   }
 
@@ -332,7 +340,34 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     this.#emit("created", { id: record.id, userId: record.userId });
   }
 
-  async #save(state: SessionState<TUserId>): Promise<void> {
+  /**
+   * Runs the saves of one session in this process one after another. Parallel requests of one client
+   * then do not fight over the row: each save starts from the record the previous one wrote (passed
+   * as `previous`), and only saves from other processes can still conflict in the database.
+   */
+  async #serialize(
+    id: string,
+    save: (previous: SessionRecord<TUserId> | undefined) => Promise<SessionRecord<TUserId> | undefined>,
+  ): Promise<void> {
+    const before = this.#saving.get(id);
+    let finished!: () => void;
+    const slot: SaveSlot<TUserId> = { done: new Promise<void>((resolve) => (finished = resolve)), saved: undefined };
+    this.#saving.set(id, slot);
+    try {
+      await before?.done;
+      slot.saved = await save(before?.saved);
+    } finally {
+      finished();
+      if (this.#saving.get(id) === slot) this.#saving.delete(id);
+    }
+  }
+
+  /** Saves a changed session; returns the written record, or undefined when the session is gone. */
+  async #save(state: SessionState<TUserId>, previous: SessionRecord<TUserId> | undefined): Promise<SessionRecord<TUserId> | undefined> {
+    if (previous && previous.version > state.record.version) {
+      if (previous.id !== state.storedId) return this.#gone(state, 0);
+      this.#rebase(state, previous, 0);
+    }
     for (let attempt = 1; ; attempt++) {
       const data = state.toStorable(state.changedKeys());
       const now = this.options.clock.now();
@@ -352,34 +387,46 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       if (written) {
         state.saved(record);
         if (rotated) state.tokenIssued = true;
-        return;
+        return record;
       }
       const fresh = await this.#call(() => this.store.load(expected.id));
-      if (fresh === null || this.#isExpired(fresh.record)) {
-        // Destroyed (or expired) by a parallel request: saving now would resurrect it.
-        this.#emit("conflict", { id: expected.id, attempt, resolution: "gone" });
-        this.#discard(state);
-        return;
-      }
-      if (this.options.conflict === "error" || attempt >= this.options.maxSaveAttempts) {
+      if (fresh === null || this.#isExpired(fresh.record)) return this.#gone(state, attempt);
+      if (attempt >= this.options.maxSaveAttempts) {
         this.#emit("conflict", { id: expected.id, attempt, resolution: "error" });
-        throw new ConflictError(
-          this.options.conflict === "error"
-            ? `Session ${expected.id} was changed by a parallel request (conflict: "error")`
-            : `Session ${expected.id} kept changing under parallel requests; gave up after ${attempt} attempts`,
-        );
+        throw new ConflictError(`Session ${expected.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
       }
-      this.#emit("conflict", { id: expected.id, attempt, resolution: "merged" });
-      try {
-        state.rebase(fresh.record);
-      } catch (error) {
-        throw error instanceof SessionError
-          ? error
-          : new ConflictError(`An update() function failed when re-run on session ${expected.id}`, { cause: error });
-      }
-      // Jittered backoff: parallel writers that collided should not collide again in lockstep.
-      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+      this.#rebase(state, fresh.record, attempt);
+      // Retry at once while the fresh version is fresh; after repeated collisions, jittered backoff
+      // so that writers in other processes stop colliding in lockstep.
+      if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
+  }
+
+  /** Re-applies this request's changes on a record another request saved, or throws under `conflict: "error"`. */
+  #rebase(state: SessionState<TUserId>, fresh: SessionRecord<TUserId>, attempt: number): void {
+    if (this.options.conflict === "error") {
+      this.#emit("conflict", { id: fresh.id, attempt, resolution: "error" });
+      throw new ConflictError(`Session ${fresh.id} was changed by a parallel request (conflict: "error")`);
+    }
+    this.#emit("conflict", { id: fresh.id, attempt, resolution: "merged" });
+    try {
+      state.rebase(fresh);
+    } catch (error) {
+      throw error instanceof SessionError
+        ? error
+        : new ConflictError(`An update() function failed when re-run on session ${fresh.id}`, { cause: error });
+    }
+  }
+
+  /**
+   * The row was deleted (logout, revoke, expiry) or renamed (a parallel login rotated the token) while
+   * this request ran: saving would resurrect it, so the change is dropped. The client's cookie is left
+   * alone, since it may already hold the rotated token.
+   */
+  #gone(state: SessionState<TUserId>, attempt: number): undefined {
+    this.#emit("conflict", { id: state.storedId, attempt, resolution: "gone" });
+    this.#discard(state, false);
+    return undefined;
   }
 
   async #touch(state: SessionState<TUserId>): Promise<void> {
@@ -387,7 +434,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     const touch = { lastSeenAt: new Date(now), expiresAt: this.#idleExpiry(now, state.record.absoluteExpiresAt) };
     const touched = await this.#call(() => this.store.touch(state.storedId, touch));
     if (touched) state.record = { ...state.record, ...touch };
-    else this.#discard(state);
+    else this.#discard(state, false);
   }
 
   async #destroyState(state: SessionState<TUserId>): Promise<void> {
@@ -396,15 +443,15 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       await this.#call(() => this.store.delete(storedId));
       this.#emit("destroyed", { id: storedId, userId });
     }
-    this.#discard(state);
+    this.#discard(state, true);
   }
 
-  /** Turns a state whose row is gone into a new empty session and clears the client's token. */
-  #discard(state: SessionState<TUserId>): void {
+  /** Turns a state whose row is gone into a new empty session; `clearToken` tells the client to drop its token. */
+  #discard(state: SessionState<TUserId>, clearToken: boolean): void {
     const token = generateToken();
     const id = sessionIdOf(token);
     state.reset(token, id, this.#newRecord(id, { ipAddress: state.record.ipAddress, userAgent: state.record.userAgent }));
-    state.tokenCleared = true;
+    state.tokenCleared = clearToken;
   }
 
   #emit<E extends keyof SessionEvents<TUserId>>(event: E, payload: SessionEvents<TUserId>[E]): void {

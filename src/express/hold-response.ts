@@ -2,12 +2,25 @@ import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
 const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
+/** Headers describing the held response's body or target; an error response replacing it must not inherit them. */
+const REPRESENTATION_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "content-language",
+  "content-range",
+  "content-disposition",
+  "etag",
+  "last-modified",
+  "location",
+];
 
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
  * (`writeHead`, `write`, `end`, `flushHeaders`) starts `beforeSend`, and it and every later call are
- * replayed in order once it resolves. If it rejects, the held calls are dropped and `onError` gets
- * the error while the headers are still unsent, so an error response can replace the response.
+ * replayed in order once it resolves. If it rejects, the held calls and the headers describing their
+ * body are dropped, and `onError` gets the error while nothing is sent yet, so an error response
+ * replaces the response.
  */
 export function holdResponseUntil(
   res: ServerResponse,
@@ -37,6 +50,7 @@ export function holdResponseUntil(
           (error: unknown) => {
             restore();
             held.length = 0;
+            for (const header of REPRESENTATION_HEADERS) res.removeHeader(header);
             onError(error);
           },
         );

@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import autocannon from "autocannon";
+import request from "supertest";
+import { SessionManager, type SessionManagerOptions } from "../../src/index.js";
+import { createSessionApp, Gate, sessionCookie } from "../support/session-app.js";
+import { sqlStoreTargets, type OpenedStore } from "../support/sql-stores.js";
+
+const secret = "concurrency-secret-concurrency-secret";
+
+describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("concurrency on %s", (_name, target) => {
+  let opened: OpenedStore;
+
+  beforeAll(async () => {
+    opened = await target.open();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  function app(options: Partial<SessionManagerOptions> = {}, gates?: Map<string, Gate>) {
+    const manager = new SessionManager(opened.store, { secret, ...options });
+    return { manager, app: createSessionApp(manager, gates) };
+  }
+
+  async function newSession(server: ReturnType<typeof app>["app"]): Promise<string> {
+    return sessionCookie((await request(server).get("/set/start")).headers);
+  }
+
+  it("keeps every key when 100 parallel requests each set a distinct key", async () => {
+    const { app: server } = app();
+    const cookie = await newSession(server);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => request(server).get(`/set/k${String(i).padStart(3, "0")}`).set("Cookie", cookie)),
+    );
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(100);
+    const keys = (await request(server).get("/keys").set("Cookie", cookie)).body as string[];
+    expect(keys).toHaveLength(101);
+  });
+
+  it("keeps every key set from 4 separate processes sharing the database", async () => {
+    const { app: server } = app();
+    const cookie = await newSession(server);
+    const children = await Promise.all(Array.from({ length: 4 }, () => startServerProcess(opened.childEnv!)));
+    try {
+      await Promise.all(
+        children.flatMap((child, p) =>
+          Array.from({ length: 25 }, (_, i) =>
+            fetch(`http://127.0.0.1:${child.port}/set/p${p}-${i}`, { headers: { cookie } }).then((r) => {
+              expect(r.status).toBe(200);
+            }),
+          ),
+        ),
+      );
+    } finally {
+      await Promise.all(children.map((child) => child.stop()));
+    }
+    const keys = (await request(server).get("/keys").set("Cookie", cookie)).body as string[];
+    expect(keys).toHaveLength(101);
+  });
+
+  it('answers conflicting writes to the same key with 409 under conflict: "error"', async () => {
+    const { app: server } = app({ conflict: "error" });
+    const cookie = await newSession(server);
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => request(server).get(`/set-count/${i}`).set("Cookie", cookie)),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 409).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(responses.find((r) => r.status === 409)!.body.code).toBe("SESSION_CONFLICT");
+  });
+
+  it("counts every increment of 10 connections x 5,000 requests on one session", async () => {
+    const { app: server } = app();
+    const cookie = await newSession(server);
+    const listening = server.listen(0, "127.0.0.1");
+    await once(listening, "listening");
+    try {
+      const result = await autocannon({
+        url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}/increment`,
+        connections: 10,
+        amount: 5000,
+        headers: { cookie },
+      });
+      const ok = result["2xx"];
+      const count = (await request(server).get("/get/count").set("Cookie", cookie)).body.value;
+      expect(result.errors).toBe(0);
+      expect(ok + result.non2xx).toBe(5000);
+      expect(count).toBe(ok);
+      expect(ok).toBeGreaterThan(4900);
+      console.info(`increments: ${ok}/5000 answered 2xx, counter ${count}, ${result.requests.average} req/s`);
+    } finally {
+      await closeServer(listening);
+    }
+  }, 120_000);
+
+  it("keeps all 100 items of a cart built by parallel update() calls", async () => {
+    const { app: server } = app();
+    const cookie = await newSession(server);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => request(server).get(`/cart/item${i}`).set("Cookie", cookie)),
+    );
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const cart = (await request(server).get("/get/cart").set("Cookie", cookie)).body.value as string[];
+    expect(cart.sort()).toEqual(Array.from({ length: 100 }, (_, i) => `item${i}`).sort());
+  });
+
+  it("leaves the session unchanged when an updater throws", async () => {
+    const { app: server } = app();
+    const cookie = await newSession(server);
+    await request(server).get("/increment").set("Cookie", cookie);
+    const failed = await request(server).get("/failing-update").set("Cookie", cookie);
+    expect(failed.status).toBe(500);
+    expect((await request(server).get("/get/count").set("Cookie", cookie)).body.value).toBe(1);
+  });
+
+  it("turns sustained contention past the retry bound into 409, never a silent loss", async () => {
+    // Two managers act as two processes: saves within one manager are queued, across them they collide.
+    const servers = [app({ maxSaveAttempts: 1 }).app, app({ maxSaveAttempts: 1 }).app];
+    const cookie = await newSession(servers[0]!);
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => request(servers[i % 2]!).get("/increment").set("Cookie", cookie)),
+    );
+    const ok = responses.filter((r) => r.status === 200).length;
+    expect(responses.filter((r) => r.status === 409).length).toBe(40 - ok);
+    expect(ok).toBeLessThan(40);
+    expect((await request(servers[0]!).get("/get/count").set("Cookie", cookie)).body.value).toBe(ok);
+  });
+
+  describe("no resurrection", () => {
+    it.each([
+      ["logout", "save"],
+      ["logout", "touch"],
+      ["revokeForUser", "save"],
+      ["revokeForUser", "touch"],
+    ])("a session destroyed by %s while a request is in flight is not brought back by its %s", async (how, late) => {
+      const gates = new Map([["g", new Gate()]]);
+      const { app: server, manager } = app({ touchAfter: 1 }, gates);
+      const userId = await opened.createUser();
+      const cookie = sessionCookie((await request(server).get(`/login/${userId}`)).headers);
+      const inFlight = request(server)
+        .get(late === "save" ? "/held/g/set/late" : "/held/g/read")
+        .set("Cookie", cookie)
+        .then((r) => r);
+      await gates.get("g")!.entered;
+      if (how === "logout") await request(server).get("/logout").set("Cookie", cookie);
+      else expect(await manager.revokeForUser(userId)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // let a touch become due
+      gates.get("g")!.open();
+      expect((await inFlight).status).toBe(200);
+      expect(await manager.listForUser(userId)).toEqual([]);
+      const after = await request(server).get("/keys").set("Cookie", cookie);
+      expect(after.body).toEqual([]);
+    });
+  });
+});
+
+interface ServerProcess {
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "test/support/session-server.ts"], {
+    env: { ...process.env, ...env, SESSIONROW_TEST_SECRET: secret, NODE_OPTIONS: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  const port = Number(line.toString().trim());
+  if (!port) throw new Error(`session server did not start: ${line}`);
+  return {
+    port,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
