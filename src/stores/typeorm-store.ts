@@ -1,0 +1,331 @@
+import type {
+  DataSource,
+  DeleteQueryBuilder,
+  EntityMetadata,
+  EntityTarget,
+  ObjectLiteral,
+  Repository,
+  UpdateQueryBuilder,
+} from "typeorm";
+import { SessionConfigError } from "../errors.js";
+import type {
+  IterateOptions,
+  LoadedSession,
+  SessionDataRecord,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionUpdate,
+  StoreCapabilities,
+  UserId,
+} from "../session-store.js";
+
+/** A class whose instances are `T` (a decorated TypeORM entity class). */
+export type EntityClass<T = object> = abstract new (...args: never) => T;
+
+/**
+ * Anything TypeORM accepts as an entity: a class, an `EntitySchema`, or an entity name. Typed
+ * structurally, so the package root never imports typeorm.
+ */
+export type TypeORMEntityTarget = EntityClass | { readonly options: { readonly name: string } } | string;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- any DataSource must be assignable, whatever its generics. */
+/** The part of a TypeORM `DataSource` the store relies on; a real `DataSource` fits. */
+export interface TypeORMDataSourceLike {
+  readonly options: { readonly type: string };
+  readonly isInitialized: boolean;
+  getRepository(target: any): unknown;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The app's User entity type, read from the class given as `userEntity`. */
+export type TypeORMUser<U> = U extends EntityClass<infer T> ? T : unknown;
+
+/** The type of a User entity's `id` (string or number). */
+export type EntityId<TUser> = TUser extends { id: infer I extends UserId } ? I : UserId;
+
+/** The type of the app's `User.id`, for the class given as `userEntity`. */
+export type TypeORMUserId<U> = EntityId<TypeORMUser<U>>;
+
+/** Options of a {@link TypeORMStore} (and of `SessionManager.fromTypeORM`). */
+export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined = TypeORMEntityTarget | undefined> {
+  /**
+   * The session entity (as made by `createSessionEntity`). When omitted, the store looks for the one
+   * entity of the DataSource with the session columns and a `user` relation (to `userEntity`, if given).
+   * @example { entity: Session }
+   */
+  entity?: TypeORMEntityTarget;
+  /**
+   * The app's User entity. Give the class to have `session.user()` typed as it, and to pick the
+   * session entity when the DataSource has several.
+   * @example { userEntity: User }
+   */
+  userEntity?: U;
+}
+
+/** What a store needs to know about the session entity, resolved from the DataSource's metadata. */
+interface SessionTable {
+  sessions: Repository<ObjectLiteral>;
+  users: Repository<ObjectLiteral>;
+  /** Escaped table path and column names for hand-written SQL. */
+  sql: { table: string; id: string; version: string; userId: string; expiresAt: string };
+  /** Property name of the User primary key. */
+  userKey: string;
+}
+
+const SESSION_COLUMNS = [
+  "id",
+  "userId",
+  "data",
+  "version",
+  "createdAt",
+  "updatedAt",
+  "lastSeenAt",
+  "expiresAt",
+  "absoluteExpiresAt",
+  "ipAddress",
+  "userAgent",
+] as const;
+
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Stores sessions with TypeORM, on PostgreSQL (also PGlite) or MySQL/MariaDB. Every method is one
+ * statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and expired
+ * rows are deleted in batches by one `DELETE` (`... IN (SELECT ... FOR UPDATE SKIP LOCKED)` on
+ * PostgreSQL, `DELETE ... ORDER BY ... LIMIT` on MySQL/MariaDB). Multi-process safe.
+ *
+ * It needs no import of typeorm: it receives the app's DataSource and reads the session entity's
+ * metadata from it, on first use if the DataSource is not initialized yet.
+ *
+ * On MySQL/MariaDB, give the DataSource `timezone: "Z"` so DATETIME columns hold UTC; with the
+ * driver's default (`"local"`) they hold the server process's local time. Update counts are taken
+ * from "Rows matched", so they are right even when the connection reports changed rows only
+ * (`flags: ["-FOUND_ROWS"]`).
+ *
+ * @example
+ * ```ts
+ * const store = new TypeORMStore<number, User>(dataSource, { entity: Session });
+ * ```
+ */
+export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
+  readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
+  readonly #dataSource: DataSource;
+  readonly #options: TypeORMStoreOptions;
+  readonly #dialect: "postgres" | "mysql";
+  #table: SessionTable | undefined;
+
+  /**
+   * @param dataSource the app's DataSource, with the session entity among its `entities`.
+   * @throws SessionConfigError for a database other than PostgreSQL or MySQL/MariaDB, or (when the
+   * DataSource is initialized) when no suitable session entity is found.
+   */
+  constructor(dataSource: TypeORMDataSourceLike, options: TypeORMStoreOptions = {}) {
+    this.#dataSource = dataSource as DataSource;
+    this.#options = options;
+    this.#dialect = dialectOf(dataSource.options.type);
+    if (dataSource.isInitialized) this.#resolve();
+  }
+
+  async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
+    const query = this.#resolve().sessions.createQueryBuilder("session").where("session.id = :id", { id });
+    if (options.withUser) query.leftJoinAndSelect("session.user", "user");
+    const row = await query.getOne();
+    if (!row) return null;
+    const record = toRecord<TUserId>(row);
+    return options.withUser ? { record, user: (row.user ?? null) as TUser | null } : { record };
+  }
+
+  async insert(record: SessionRecord<TUserId>): Promise<void> {
+    await this.#resolve().sessions.createQueryBuilder().insert().values({ ...record }).updateEntity(false).execute();
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const table = this.#resolve();
+    const query = table.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ ...update })
+      .where(`${table.sql.id} = :id AND ${table.sql.version} = :expectedVersion`, { id, expectedVersion });
+    return (await this.#count(query)) > 0;
+  }
+
+  async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const table = this.#resolve();
+    const query = table.sessions
+      .createQueryBuilder()
+      .update()
+      .set({ lastSeenAt: touch.lastSeenAt, expiresAt: touch.expiresAt })
+      .where(`${table.sql.id} = :id`, { id });
+    return (await this.#count(query)) > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    const table = this.#resolve();
+    await table.sessions.createQueryBuilder().delete().where(`${table.sql.id} = :id`, { id }).execute();
+  }
+
+  async listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
+    const rows = await this.#resolve()
+      .sessions.createQueryBuilder("session")
+      .where("session.userId = :userId", { userId })
+      .orderBy("session.createdAt", "DESC")
+      .getMany();
+    return rows.map((row) => toRecord<TUserId>(row));
+  }
+
+  async deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
+    const table = this.#resolve();
+    const query = table.sessions.createQueryBuilder().delete().where(`${table.sql.userId} = :userId`, { userId });
+    if (exceptId !== undefined) query.andWhere(`${table.sql.id} <> :exceptId`, { exceptId });
+    return this.#count(query);
+  }
+
+  async deleteExpired(now: Date, limit: number): Promise<number> {
+    const table = this.#resolve();
+    const { table: name, id, expiresAt } = table.sql;
+    if (this.#dialect === "mysql") {
+      // MySQL/MariaDB reject LIMIT in an IN (subquery), but take it on DELETE itself.
+      const result = await this.#dataSource.query(`DELETE FROM ${name} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?`, [now, limit]);
+      return matchedRows(result);
+    }
+    // SKIP LOCKED: parallel pruners take disjoint batches instead of waiting on each other's rows.
+    const query = table.sessions
+      .createQueryBuilder()
+      .delete()
+      .where(`${id} IN (SELECT ${id} FROM ${name} WHERE ${expiresAt} <= :now LIMIT :limit FOR UPDATE SKIP LOCKED)`, { now, limit });
+    return this.#count(query);
+  }
+
+  async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let after: string | undefined;
+    for (;;) {
+      const query = this.#resolve().sessions.createQueryBuilder("session").orderBy("session.id", "ASC").limit(batchSize);
+      if (options.userId !== undefined) query.andWhere("session.userId = :userId", { userId: options.userId });
+      if (after !== undefined) query.andWhere("session.id > :after", { after });
+      const rows = await query.getMany();
+      for (const row of rows) yield toRecord<TUserId>(row);
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.id as string;
+    }
+  }
+
+  async loadUser(userId: TUserId): Promise<TUser | null> {
+    const table = this.#resolve();
+    const user = await table.users
+      .createQueryBuilder("user")
+      .where(`user.${table.userKey} = :userId`, { userId })
+      .getOne();
+    return (user ?? null) as TUser | null;
+  }
+
+  /**
+   * Runs an UPDATE or DELETE and returns how many rows it matched, in one statement. PostgreSQL:
+   * counted from `RETURNING` (the PGlite driver reports no row count). MySQL/MariaDB: from the
+   * server's "Rows matched", since `affectedRows` counts only changed rows when the connection lacks
+   * CLIENT_FOUND_ROWS, and a touch may write the values a row already holds.
+   */
+  async #count(query: UpdateQueryBuilder<ObjectLiteral> | DeleteQueryBuilder<ObjectLiteral>): Promise<number> {
+    if (this.#dialect === "postgres") {
+      const result = await query.returning(["id"]).execute();
+      return (result.raw as unknown[]).length;
+    }
+    const [sql, parameters] = query.getQueryAndParameters();
+    return matchedRows(await this.#dataSource.query(sql, parameters));
+  }
+
+  #resolve(): SessionTable {
+    this.#table ??= resolveSessionTable(this.#dataSource, this.#options);
+    return this.#table;
+  }
+}
+
+function dialectOf(type: string): "postgres" | "mysql" {
+  if (type === "postgres") return "postgres";
+  if (type === "mysql" || type === "mariadb" || type === "aurora-mysql") return "mysql";
+  throw new SessionConfigError(`TypeORMStore supports PostgreSQL and MySQL/MariaDB DataSources, not "${type}"`);
+}
+
+/** Finds and checks the session entity's metadata: the columns the store writes and a `user` relation. */
+function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOptions): SessionTable {
+  const candidates =
+    options.entity !== undefined
+      ? [metadataOf(dataSource, options.entity)]
+      : dataSource.entityMetadatas.filter((metadata) => problemWith(metadata, options.userEntity) === null);
+  if (candidates.length !== 1) {
+    const which = options.userEntity === undefined ? "" : " whose user relation targets userEntity";
+    throw new SessionConfigError(
+      candidates.length === 0
+        ? `The DataSource has no session entity${which}: add createSessionEntity(User) to its entities, or pass { entity }`
+        : `The DataSource has several session entities${which}; pass { entity } to choose one`,
+    );
+  }
+  const metadata = candidates[0]!;
+  const problem = problemWith(metadata, options.userEntity);
+  if (problem !== null) throw new SessionConfigError(`Entity ${metadata.name} cannot store sessions: ${problem}`);
+  const relation = metadata.findRelationWithPropertyPath("user")!;
+  const escape = (name: string) => dataSource.driver.escape(name);
+  const column = (property: string) => escape(metadata.findColumnWithPropertyPath(property)!.databaseName);
+  return {
+    sessions: dataSource.getRepository(metadata.target),
+    users: dataSource.getRepository(relation.inverseEntityMetadata.target),
+    sql: {
+      table: metadata.tablePath.split(".").map(escape).join("."),
+      id: column("id"),
+      version: column("version"),
+      userId: column("userId"),
+      expiresAt: column("expiresAt"),
+    },
+    userKey: relation.joinColumns[0]!.referencedColumn!.propertyName,
+  };
+}
+
+function metadataOf(dataSource: DataSource, entity: TypeORMEntityTarget): EntityMetadata {
+  const target = entity as EntityTarget<ObjectLiteral>;
+  if (!dataSource.hasMetadata(target)) {
+    throw new SessionConfigError("The session entity given as { entity } is not among the DataSource's entities");
+  }
+  return dataSource.getMetadata(target);
+}
+
+/** Why `metadata` cannot be a session entity, or null when it can. */
+function problemWith(metadata: EntityMetadata, userEntity: TypeORMEntityTarget | undefined): string | null {
+  const missing = SESSION_COLUMNS.filter((property) => !metadata.findColumnWithPropertyPath(property));
+  if (missing.length > 0) return `no column ${missing.join(", ")}`;
+  const relation = metadata.findRelationWithPropertyPath("user");
+  if (!relation?.isManyToOne || relation.joinColumns[0]?.propertyName !== "userId") {
+    return "no many-to-one relation `user` joined by the column `userId`";
+  }
+  if (userEntity !== undefined && !targets(relation.inverseEntityMetadata, userEntity)) return "its `user` relation targets another entity";
+  return null;
+}
+
+function targets(metadata: EntityMetadata, entity: TypeORMEntityTarget): boolean {
+  if (typeof entity === "string") return metadata.name === entity;
+  if (typeof entity === "function") return metadata.target === entity;
+  return metadata.name === entity.options.name;
+}
+
+/** Rows an UPDATE matched (or a DELETE deleted), from a mysql2 / mysql result header. */
+function matchedRows(result: { affectedRows?: number; info?: string; message?: string }): number {
+  const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? result.message ?? "")?.[1];
+  return matched === undefined ? (result.affectedRows ?? 0) : Number(matched);
+}
+
+function toRecord<TUserId extends UserId>(row: ObjectLiteral): SessionRecord<TUserId> {
+  const data = row.data;
+  return {
+    id: row.id as string,
+    userId: (row.userId ?? null) as TUserId | null,
+    data: (typeof data === "object" && data !== null && !Array.isArray(data) ? data : {}) as SessionDataRecord,
+    version: row.version as number,
+    createdAt: row.createdAt as Date,
+    updatedAt: row.updatedAt as Date,
+    lastSeenAt: row.lastSeenAt as Date,
+    expiresAt: row.expiresAt as Date,
+    absoluteExpiresAt: row.absoluteExpiresAt as Date,
+    ipAddress: (row.ipAddress ?? null) as string | null,
+    userAgent: (row.userAgent ?? null) as string | null,
+  };
+}
