@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConflictError, SessionError, SessionStoreError } from "./errors.js";
+import { KeyedBatchQueue, type BatchMemo } from "./keyed-batch-queue.js";
 import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from "./session-manager-options.js";
 import { Session, sessionState, type SessionContext, type SessionData } from "./session.js";
 import { SessionState } from "./session-state.js";
@@ -49,12 +50,6 @@ export interface LoadOptions {
 /** Options of {@link SessionManager.fromPrisma}. */
 export type FromPrismaOptions<C, M extends string> = SessionManagerOptions & PrismaStoreOptions<C, M>;
 
-/** A save in progress: resolves `done` when finished; `saved` is the record it wrote. */
-interface SaveSlot<TUserId extends UserId> {
-  done: Promise<void>;
-  saved: SessionRecord<TUserId> | undefined;
-}
-
 const MAX_USER_AGENT_LENGTH = 512;
 const MAX_IP_ADDRESS_LENGTH = 45;
 
@@ -76,8 +71,10 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   readonly #signer: TokenSigner;
   readonly #events = new EventEmitter();
   readonly #context: SessionContext<TUser, TUserId>;
-  /** Saves in progress in this process, by stored session id. */
-  readonly #saving = new Map<string, SaveSlot<TUserId>>();
+  /** Saves of one session in this process are queued and combined, so they do not fight over the row. */
+  readonly #saves = new KeyedBatchQueue<SessionState<TUserId>, SessionRecord<TUserId>>((states, memo) =>
+    this.#saveBatch(states, memo),
+  );
 
   /**
    * @param store where sessions are persisted (a {@link PrismaStore}, `TypeORMStore`, {@link MemoryStore}, or your own).
@@ -200,7 +197,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       if (session.hasInfo()) await this.#insert(state);
       return;
     }
-    if (state.isDirty()) await this.#serialize(state.storedId, (previous) => this.#save(state, previous));
+    if (state.isDirty()) await this.#saves.run(state.storedId, state);
     else if (this.shouldTouch(state.record)) await this.#touch(state);
   }
 
@@ -341,61 +338,88 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   }
 
   /**
-   * Runs the saves of one session in this process one after another. Parallel requests of one client
-   * then do not fight over the row: each save starts from the record the previous one wrote (passed
-   * as `previous`), and only saves from other processes can still conflict in the database.
+   * Saves the changed sessions that were queued for one row while the previous save of that row ran:
+   * plain data changes are combined into one write; rotations, and every save under
+   * `conflict: "error"`, are written one by one. Returns one outcome per session (an error or
+   * `undefined`).
    */
-  async #serialize(
-    id: string,
-    save: (previous: SessionRecord<TUserId> | undefined) => Promise<SessionRecord<TUserId> | undefined>,
-  ): Promise<void> {
-    const before = this.#saving.get(id);
-    let finished!: () => void;
-    const slot: SaveSlot<TUserId> = { done: new Promise<void>((resolve) => (finished = resolve)), saved: undefined };
-    this.#saving.set(id, slot);
-    try {
-      await before?.done;
-      slot.saved = await save(before?.saved);
-    } finally {
-      finished();
-      if (this.#saving.get(id) === slot) this.#saving.delete(id);
+  async #saveBatch(states: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<unknown[]> {
+    const outcomes: unknown[] = [];
+    for (let index = 0; index < states.length; ) {
+      let size = 1;
+      if (this.options.conflict === "merge" && !states[index]!.rotated) {
+        while (index + size < states.length && !states[index + size]!.rotated) size++;
+      }
+      const group = states.slice(index, index + size);
+      outcomes.push(...(await this.#saveGroupIsolatingBadData(group, memo)));
+      index += size;
     }
+    return outcomes;
   }
 
-  /** Saves a changed session; returns the written record, or undefined when the session is gone. */
-  async #save(state: SessionState<TUserId>, previous: SessionRecord<TUserId> | undefined): Promise<SessionRecord<TUserId> | undefined> {
-    if (previous && previous.version > state.record.version) {
-      if (previous.id !== state.storedId) return this.#gone(state, 0);
-      this.#rebase(state, previous, 0);
+  /** Writes a group; when one session's data is invalid, writes the others without it. */
+  async #saveGroupIsolatingBadData(group: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<unknown[]> {
+    const outcomes: unknown[] = group.map(() => undefined);
+    const valid: SessionState<TUserId>[] = [];
+    group.forEach((state, index) => {
+      try {
+        state.toStorable(state.changedKeys());
+        valid.push(state);
+      } catch (error) {
+        outcomes[index] = error;
+      }
+    });
+    try {
+      if (valid.length > 0) await this.#writeGroup(valid, memo);
+    } catch (error) {
+      group.forEach((state, index) => {
+        if (valid.includes(state)) outcomes[index] = error;
+      });
     }
+    return outcomes;
+  }
+
+  /**
+   * Writes the changes of several requests on one session as one version-checked update: each
+   * request's changes are replayed, in order, on the freshest known row. On a conflict with another
+   * process, re-reads the row and replays again (retried at once, then with jittered backoff).
+   */
+  async #writeGroup(group: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<void> {
+    const storedId = group[0]!.storedId;
+    let base = freshest([memo.latest, ...group.map((state) => state.record)]);
     for (let attempt = 1; ; attempt++) {
-      const data = state.toStorable(state.changedKeys());
+      if (base.id !== storedId) return this.#gone(group, attempt);
+      let current = base;
+      for (const state of group) {
+        if (state.record !== current) this.#rebase(state, current, attempt - 1);
+        current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
+      }
+      const last = group[group.length - 1]!;
       const now = this.options.clock.now();
-      const expected = state.record;
       const record: SessionRecord<TUserId> = {
-        ...expected,
-        id: state.id,
-        userId: state.userId,
-        data,
-        version: expected.version + 1,
+        ...current,
+        id: last.id,
+        version: base.version + 1,
         updatedAt: new Date(now),
         lastSeenAt: new Date(now),
-        expiresAt: this.#idleExpiry(now, expected.absoluteExpiresAt),
+        expiresAt: this.#idleExpiry(now, base.absoluteExpiresAt),
       };
-      const rotated = state.rotated;
-      const written = await this.#call(() => this.store.updateIfVersion(expected.id, expected.version, record));
-      if (written) {
-        state.saved(record);
-        if (rotated) state.tokenIssued = true;
-        return record;
+      if (await this.#call(() => this.store.updateIfVersion(base.id, base.version, record))) {
+        memo.latest = record;
+        for (const state of group) {
+          if (state.rotated) state.tokenIssued = true;
+          state.adopt(record);
+        }
+        return;
       }
-      const fresh = await this.#call(() => this.store.load(expected.id));
-      if (fresh === null || this.#isExpired(fresh.record)) return this.#gone(state, attempt);
+      const fresh = await this.#call(() => this.store.load(base.id));
+      if (fresh === null || this.#isExpired(fresh.record)) return this.#gone(group, attempt);
       if (attempt >= this.options.maxSaveAttempts) {
-        this.#emit("conflict", { id: expected.id, attempt, resolution: "error" });
-        throw new ConflictError(`Session ${expected.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
+        this.#emit("conflict", { id: base.id, attempt, resolution: "error" });
+        throw new ConflictError(`Session ${base.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
       }
-      this.#rebase(state, fresh.record, attempt);
+      base = fresh.record;
+      memo.latest = base;
       // Retry at once while the fresh version is fresh; after repeated collisions, jittered backoff
       // so that writers in other processes stop colliding in lockstep.
       if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 ** attempt));
@@ -420,13 +444,12 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
 
   /**
    * The row was deleted (logout, revoke, expiry) or renamed (a parallel login rotated the token) while
-   * this request ran: saving would resurrect it, so the change is dropped. The client's cookie is left
-   * alone, since it may already hold the rotated token.
+   * these requests ran: saving would resurrect it, so their changes are dropped. The client's cookie is
+   * left alone, since it may already hold the rotated token.
    */
-  #gone(state: SessionState<TUserId>, attempt: number): undefined {
-    this.#emit("conflict", { id: state.storedId, attempt, resolution: "gone" });
-    this.#discard(state, false);
-    return undefined;
+  #gone(states: SessionState<TUserId>[], attempt: number): void {
+    this.#emit("conflict", { id: states[0]!.storedId, attempt, resolution: "gone" });
+    for (const state of states) this.#discard(state, false);
   }
 
   async #touch(state: SessionState<TUserId>): Promise<void> {
@@ -480,6 +503,13 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       clearTimeout(timer);
     }
   }
+}
+
+/** The record with the highest version (all are versions of one row). */
+function freshest<TUserId extends UserId>(records: (SessionRecord<TUserId> | undefined)[]): SessionRecord<TUserId> {
+  let best: SessionRecord<TUserId> | undefined;
+  for (const record of records) if (record && (!best || record.version > best.version)) best = record;
+  return best!;
 }
 
 function truncate(value: string | null | undefined, length: number): string | null {

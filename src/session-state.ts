@@ -144,7 +144,7 @@ export class SessionState<TUserId extends UserId = UserId> {
     }
   }
 
-  /** Marks the state as saved as `record`. */
+  /** Marks the state as saved as `record`, keeping the data in memory (it is what was written). */
   saved(record: SessionRecord<TUserId>): void {
     this.record = record;
     this.stored = true;
@@ -153,6 +153,17 @@ export class SessionState<TUserId extends UserId = UserId> {
     this.changes.clear();
     this.#snapshots.clear();
     for (const [key, value] of this.data) this.#snapshots.set(key, JSON.stringify(value));
+  }
+
+  /** Marks the state as saved as `record`, whose data (combined with other requests' changes) it takes. */
+  adopt(record: SessionRecord<TUserId>): void {
+    this.record = record;
+    this.id = record.id;
+    this.stored = true;
+    this.userId = record.userId;
+    this.userChanged = false;
+    this.changes.clear();
+    this.#resetFrom(record.data);
   }
 
   #resetFrom(data: SessionDataRecord): void {

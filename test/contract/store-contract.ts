@@ -211,14 +211,17 @@ export function describeStoreContract<TUserId extends UserId>(
     });
 
     it("loses no update when 20 parallel saves change distinct keys of one session", async () => {
-      const manager = new SessionManager(store, { secret: randomBytes(32).toString("hex") });
-      const token = await simulateRequest(manager, null, (session) => session.set("start", true));
+      // One manager per save, as if from 20 processes: a manager combines its own parallel saves,
+      // so only separate managers make the store's version check do the work.
+      const secret = randomBytes(32).toString("hex");
+      const managers = Array.from({ length: 20 }, () => new SessionManager(store, { secret }));
+      const token = await simulateRequest(managers[0]!, null, (session) => session.set("start", true));
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) => simulateRequest(manager, token, (session) => session.set(`key${i}`, i))),
+        managers.map((manager, i) => simulateRequest(manager, token, (session) => session.set(`key${i}`, i))),
       );
-      const session = await manager.load(token);
+      const session = await managers[0]!.load(token);
       for (let i = 0; i < 20; i++) expect(session.get(`key${i}`)).toBe(i);
-      expect(session.version).toBeGreaterThanOrEqual(20);
+      expect(session.get("start")).toBe(true);
     });
   });
 }

@@ -315,6 +315,41 @@ describe("SessionManager: parallel requests", () => {
     expect((await manager.load(token)).get("count")).toBe(10);
   });
 
+  it("combines parallel saves of one session in one process into fewer writes, losing nothing", async () => {
+    const { manager, calls } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("count", 0)))!;
+    calls.reset();
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        simulateRequest(manager, token, (s) => {
+          s.update("count", (n) => ((n as number) ?? 0) + 1);
+          s.set(`key${i}`, i);
+        }),
+      ),
+    );
+    const session = await manager.load(token);
+    expect(session.get("count")).toBe(10);
+    expect(session.keys()).toHaveLength(11);
+    expect(calls.counts.updateIfVersion).toBeLessThan(10);
+    expect(calls.counts.load).toBe(11);
+  });
+
+  it("keeps one session's invalid data from failing the saves combined with it", async () => {
+    const { manager } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("list", [])))!;
+    const good = await manager.load(token);
+    const bad = await manager.load(token);
+    const later = await manager.load(token);
+    good.set("a", 1);
+    (bad.get("list") as unknown[]).push(1n);
+    later.set("b", 2);
+    const results = await Promise.allSettled([good, bad, later].map((session) => manager.commit(session)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(SessionDataError);
+    const session = await manager.load(token);
+    expect(Object.fromEntries(session.entries())).toEqual({ list: [], a: 1, b: 2 });
+  });
+
   it("merges a rotation (login) with a parallel change", async () => {
     const { manager } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
