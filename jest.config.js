@@ -14,7 +14,7 @@ export default {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", swc] },
-  transformIgnorePatterns: ["/node_modules/(?!(@prisma/schema-engine-wasm)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@prisma/schema-engine-wasm|@nestjs)/)"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",

@@ -1,3 +1,8 @@
+/**
+ * The TypeORM store, and the session entity and migration to add to the app's DataSource
+ * (`SessionManager.fromTypeORM` builds the store). Loads the app's own `typeorm` (an optional peer dependency).
+ * @module sessionrow/typeorm
+ */
 export { TypeORMStore } from "./stores/typeorm-store.js";
 export type {
   EntityClass,

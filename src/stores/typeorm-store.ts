@@ -27,13 +27,28 @@ export type EntityClass<T = object> = abstract new (...args: never) => T;
  * Anything TypeORM accepts as an entity: a class, an `EntitySchema`, or an entity name. Typed
  * structurally, so the package root never imports typeorm.
  */
-export type TypeORMEntityTarget = EntityClass | { readonly options: { readonly name: string } } | string;
+export type TypeORMEntityTarget =
+  | EntityClass
+  | {
+      /** An `EntitySchema`'s options. */
+      readonly options: {
+        /** The entity's name. */
+        readonly name: string;
+      };
+    }
+  | string;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- any DataSource must be assignable, whatever its generics. */
 /** The part of a TypeORM `DataSource` the store relies on; a real `DataSource` fits. */
 export interface TypeORMDataSourceLike {
-  readonly options: { readonly type: string };
+  /** The DataSource's options. */
+  readonly options: {
+    /** The database type (`"postgres"`, `"mariadb"`, `"mysql"`, ...). */
+    readonly type: string;
+  };
+  /** Whether `initialize()` has completed: the store reads entity metadata once it has. */
   readonly isInitialized: boolean;
+  /** The repository of an entity. */
   getRepository(target: any): unknown;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -243,7 +258,7 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
 
 function dialectOf(type: string): "postgres" | "mysql" {
   if (type === "postgres") return "postgres";
-  if (type === "mysql" || type === "mariadb" || type === "aurora-mysql") return "mysql";
+  if (type === "mysql" || type === "mariadb") return "mysql";
   throw new SessionConfigError(`TypeORMStore supports PostgreSQL and MySQL/MariaDB DataSources, not "${type}"`);
 }
 

@@ -21,14 +21,23 @@ export interface SessionEntity<TUser = unknown> {
   userId: EntityId<TUser> | null;
   /** The user, when joined. */
   user?: TUser | null;
+  /** The session data: one JSON object (`jsonb` on PostgreSQL, `json` on MySQL/MariaDB). */
   data: SessionDataRecord;
+  /** Incremented by every content change; used for optimistic concurrency. */
   version: number;
+  /** When the session was created. */
   createdAt: Date;
+  /** When the session's content last changed. */
   updatedAt: Date;
+  /** When the session was last used (throttled by the `touchAfter` option). */
   lastSeenAt: Date;
+  /** When the session expires: the earlier of the idle and the absolute deadline (indexed). */
   expiresAt: Date;
+  /** Hard deadline from creation; never extended. */
   absoluteExpiresAt: Date;
+  /** The client's IP address when the session was created; `null` with `recordClientInfo: false`. */
   ipAddress: string | null;
+  /** The client's User-Agent when the session was created; `null` with `recordClientInfo: false`. */
   userAgent: string | null;
 }
 
@@ -58,8 +67,9 @@ export interface SessionEntityOptions {
  *
  * The row has a many-to-one `user` relation to `userEntity` (nullable, `ON DELETE CASCADE`) through
  * the column `userId`, which TypeORM types like the User's primary key (int, bigint, uuid, varchar:
- * the type, not its length). Data is one JSON column; timestamps keep milliseconds. Column, index and constraint names are fixed, so naming strategies do not rename
- * them and the table created by `createSessionMigration` matches the entity exactly.
+ * the type, not its length). Data is one JSON column; timestamps keep milliseconds. Column, index
+ * and constraint names are fixed, so naming strategies do not rename them and the table created by
+ * `createSessionMigration` matches the entity exactly.
  *
  * TypeORM relates decorated classes only to decorated classes and `EntitySchema`s only to
  * `EntitySchema`s, so the session entity is made in the same form as `userEntity`: an entity class

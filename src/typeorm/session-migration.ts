@@ -45,7 +45,10 @@ export interface SessionMigrationOptions {
 }
 
 /** A migration class TypeORM can list in a DataSource's `migrations`. */
-export type SessionMigrationClass = new () => MigrationInterface & { readonly name: string };
+export type SessionMigrationClass = new () => MigrationInterface & {
+  /** The migration's name, ending with its 13-digit timestamp (TypeORM records it once run). */
+  readonly name: string;
+};
 
 /** 2026-11-21T00:00:00Z, the date of sessionrow's first table. */
 const RELEASE_TIMESTAMP = 1795219200000;
@@ -145,8 +148,8 @@ function createStatements(settings: Settings, q: (name: string) => string): stri
 /** The driver's identifier quoting, after checking the migration was made for this database. */
 function escaperFor(queryRunner: QueryRunner, type: SessionDatabaseType): (name: string) => string {
   const actual = queryRunner.connection.options.type;
-  const postgres = actual === "postgres";
-  if (postgres !== (type === "postgres") || (!postgres && actual !== "mysql" && actual !== "mariadb")) {
+  const family = (databaseType: string) => (databaseType === "mariadb" ? "mysql" : databaseType);
+  if (family(actual) !== family(type)) {
     throw new SessionConfigError(`This session table migration was made for ${type}, but the DataSource is ${actual}`);
   }
   return (name) => queryRunner.connection.driver.escape(name);

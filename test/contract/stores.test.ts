@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { MemoryStore } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { TypeORMStore } from "../../src/typeorm.js";
 import { describeStoreContract } from "./store-contract.js";
+
+// The SQL stores' contract runs in postgres-stores, mariadb-stores and pglite-stores.test.ts.
 
 function memoryFixture<TUserId extends number | string>(nextId: () => TUserId) {
   return async () => {
@@ -24,26 +26,19 @@ let counter = 0;
 describeStoreContract("MemoryStore (int user ids)", "int", memoryFixture(() => ++counter));
 describeStoreContract("MemoryStore (string user ids)", "string", memoryFixture(() => randomUUID()));
 
-describeStoreContract("PrismaStore on PostgreSQL (int user ids)", "int", async () => {
-  const db: TestDatabase = await createTestDatabase();
-  return {
-    store: new PrismaStore<number, { id: number }>(db.prisma),
-    createUser: async () => (await db.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
-    deleteUser: async (id: number) => {
-      await db.prisma.user.delete({ where: { id } });
-    },
-    close: () => db.drop(),
-  };
-});
+describe("store capabilities", () => {
+  const delegate = { findUnique: () => null, updateMany: () => ({ count: 0 }) };
 
-describeStoreContract("PrismaStore on PostgreSQL (string user ids)", "string", async () => {
-  const db: TestDatabase = await createTestDatabase();
-  return {
-    store: new PrismaStore<string, { id: string }>(db.prisma, { sessionModel: "accountSession", userModel: "account" }),
-    createUser: async () => (await db.prisma.account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
-    deleteUser: async (id: string) => {
-      await db.prisma.account.delete({ where: { id } });
-    },
-    close: () => db.drop(),
-  };
+  it("MemoryStore is neither multi-process safe nor persistent", () => {
+    expect(new MemoryStore().capabilities).toEqual({ multiProcessSafe: false, persistent: false });
+  });
+
+  it("the SQL stores are multi-process safe and persistent", () => {
+    expect(new PrismaStore({ session: delegate, user: delegate }).capabilities).toEqual({ multiProcessSafe: true, persistent: true });
+    for (const type of ["postgres", "mysql", "mariadb"]) {
+      // Not initialized: the store reads the entity metadata on first use.
+      const dataSource = { options: { type }, isInitialized: false, getRepository: () => undefined };
+      expect(new TypeORMStore(dataSource).capabilities).toEqual({ multiProcessSafe: true, persistent: true });
+    }
+  });
 });

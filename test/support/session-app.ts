@@ -65,6 +65,15 @@ export function createSessionApp(manager: SessionManager<any, any, any>, gates =
     req.session.set(req.params.key, true);
     res.send("ok");
   });
+  app.get("/held/:gate/increment", async (req, res) => {
+    await gates.get(req.params.gate)!.pass();
+    res.json({ count: req.session.update("count", (n) => ((n as number | undefined) ?? 0) + 1) });
+  });
+  app.get("/held/:gate/set-count/:value", async (req, res) => {
+    await gates.get(req.params.gate)!.pass();
+    req.session.set("count", Number(req.params.value));
+    res.send("ok");
+  });
   app.get("/held/:gate/read", async (req, res) => {
     await gates.get(req.params.gate)!.pass();
     res.json(req.session.keys());

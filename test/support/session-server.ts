@@ -1,7 +1,7 @@
 // A child process serving the session test app on the store its environment names; prints its port.
 import { SessionManager } from "../../src/index.js";
 import { createSessionApp } from "./session-app.js";
-import { openStoreFromEnv } from "./sql-stores.js";
+import { openStoreFromEnv } from "./child-store.js";
 
 const { store, close } = await openStoreFromEnv();
 const manager = new SessionManager(store, { secret: process.env.SESSIONROW_TEST_SECRET! });

@@ -1,16 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { DataSource } from "typeorm";
+import { PGliteDriver, getPGliteInstance } from "typeorm-pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SessionStore } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
+import { TypeORMStore } from "../../src/typeorm.js";
+import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
+import { createMariaDbDatabase, createMariaDbTestDatabase } from "./mariadb.js";
 import { createTestDatabase } from "./postgres.js";
+import { openTypeORM, User, type TypeORMTestDatabase } from "./typeorm.js";
 
 /** A SQL store on a fresh database, with int user ids. */
 export interface OpenedStore {
   store: SessionStore<number, { id: number }>;
   createUser(): Promise<number>;
-  deleteUser(id: number): Promise<void>;
-  /** Environment for a child process to open the same database with {@link openStoreFromEnv}. */
+  /**
+   * Environment for a child process to open the same database with `openStoreFromEnv` (child-store.ts);
+   * `null` for embedded PGlite, which one process owns.
+   */
   childEnv: Record<string, string> | null;
   close(): Promise<void>;
 }
@@ -18,35 +26,136 @@ export interface OpenedStore {
 /** One SQL store x database combination. */
 export interface SqlStoreTarget {
   name: string;
+  /** Whether several processes can share the database (not embedded PGlite). */
+  multiProcess: boolean;
   open(): Promise<OpenedStore>;
 }
 
-const prismaPostgres: SqlStoreTarget = {
-  name: "Prisma on PostgreSQL",
-  async open() {
-    const db = await createTestDatabase();
-    return {
-      store: new PrismaStore<number, { id: number }>(db.prisma),
-      createUser: async () => (await db.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
-      deleteUser: async (id) => {
-        await db.prisma.user.delete({ where: { id } });
-      },
-      childEnv: { SESSIONROW_TEST_STORE: "prisma-postgres", SESSIONROW_TEST_URL: db.url },
-      close: () => db.drop(),
-    };
-  },
-};
+type UserRepository = { save(user: { email: string }): Promise<{ id: number }> };
+
+function typeormUsers(dataSource: DataSource): () => Promise<number> {
+  const users = dataSource.getRepository(User) as unknown as UserRepository;
+  return async () => (await users.save({ email: `${randomUUID()}@example.com` })).id;
+}
+
+function prismaUsers(prisma: { user: { create(args: { data: { email: string; name: string } }): PromiseLike<{ id: number }> } }) {
+  return async () => (await prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id;
+}
 
 /** Every SQL store x database the reliability tests run on. */
-export const sqlStoreTargets: SqlStoreTarget[] = [prismaPostgres];
+export const sqlStoreTargets: SqlStoreTarget[] = [
+  {
+    name: "Prisma on PostgreSQL",
+    multiProcess: true,
+    async open() {
+      const db = await createTestDatabase();
+      return {
+        store: new PrismaStore<number, { id: number }>(db.prisma),
+        createUser: prismaUsers(db.prisma),
+        childEnv: { SESSIONROW_TEST_STORE: "prisma-postgres", SESSIONROW_TEST_URL: db.url },
+        close: () => db.drop(),
+      };
+    },
+  },
+  {
+    name: "TypeORM on PostgreSQL",
+    multiProcess: true,
+    async open() {
+      const db = await createTestDatabase();
+      const typeorm = await openTypeORM({ type: "postgres", url: db.url });
+      return {
+        store: new TypeORMStore<number, { id: number }>(typeorm.dataSource, { entity: typeorm.Session }),
+        createUser: typeormUsers(typeorm.dataSource),
+        childEnv: { SESSIONROW_TEST_STORE: "typeorm-postgres", SESSIONROW_TEST_URL: db.url },
+        close: async () => {
+          await typeorm.close();
+          await db.drop();
+        },
+      };
+    },
+  },
+  {
+    name: "Prisma on MariaDB",
+    multiProcess: true,
+    async open() {
+      const db = await createMariaDbTestDatabase();
+      return {
+        store: new PrismaStore<number, { id: number }>(db.prisma),
+        createUser: prismaUsers(db.prisma),
+        childEnv: { SESSIONROW_TEST_STORE: "prisma-mariadb", SESSIONROW_TEST_URL: db.url },
+        close: () => db.drop(),
+      };
+    },
+  },
+  {
+    name: "TypeORM on MariaDB",
+    multiProcess: true,
+    async open() {
+      const db = await createMariaDbDatabase();
+      const typeorm = await openTypeORM({ type: "mariadb", url: db.url, timezone: "Z" });
+      return {
+        store: new TypeORMStore<number, { id: number }>(typeorm.dataSource, { entity: typeorm.Session }),
+        createUser: typeormUsers(typeorm.dataSource),
+        childEnv: { SESSIONROW_TEST_STORE: "typeorm-mariadb", SESSIONROW_TEST_URL: db.url },
+        close: async () => {
+          await typeorm.close();
+          await db.drop();
+        },
+      };
+    },
+  },
+  {
+    name: "Prisma on PGlite",
+    multiProcess: false,
+    async open() {
+      const pglite = await sharedPglite();
+      return {
+        store: new PrismaStore<number, { id: number }>(pglite.prisma),
+        createUser: prismaUsers(pglite.prisma),
+        childEnv: null,
+        close: async () => undefined,
+      };
+    },
+  },
+  {
+    name: "TypeORM on PGlite",
+    multiProcess: false,
+    async open() {
+      const { typeorm } = await sharedPglite();
+      return {
+        store: new TypeORMStore<number, { id: number }>(typeorm.dataSource, { entity: typeorm.Session }),
+        createUser: typeormUsers(typeorm.dataSource),
+        childEnv: null,
+        close: async () => undefined,
+      };
+    },
+  },
+];
 
-/** Opens, in a child process, the store a parent's {@link OpenedStore.childEnv} describes. */
-export async function openStoreFromEnv(): Promise<{ store: SessionStore<number, { id: number }>; close(): Promise<void> }> {
-  const kind = process.env.SESSIONROW_TEST_STORE;
-  const url = process.env.SESSIONROW_TEST_URL!;
-  if (kind === "prisma-postgres") {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
-    return { store: new PrismaStore<number, { id: number }>(prisma), close: () => prisma.$disconnect() };
-  }
-  throw new Error(`Unknown SESSIONROW_TEST_STORE ${kind}`);
+let pglite: Promise<{ prisma: PrismaClient; typeorm: TypeORMTestDatabase }> | undefined;
+
+/**
+ * The embedded PGlite of this test file, with both ORMs' tables (typeorm-pglite keeps one instance
+ * per process). Opened on first use, closed after the file's tests.
+ */
+function sharedPglite(): Promise<{ prisma: PrismaClient; typeorm: TypeORMTestDatabase }> {
+  pglite ??= (async () => {
+    let prisma!: PrismaClient;
+    const typeorm = await openTypeORM({ type: "postgres", driver: new PGliteDriver().driver, installExtensions: false }, async () => {
+      const instance = (await getPGliteInstance()) as unknown as ConstructorParameters<typeof PrismaPGlite>[0];
+      await applyMigrations({ adapterFactory: new PrismaPGlite(instance), migrationsDir: "prisma/migrations", schemaPath: "prisma/schema.prisma" });
+      prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+    });
+    // typeorm-pglite hands every query the same pool object; TypeORM adds a listener per query in flight.
+    (typeorm.dataSource.driver as unknown as { master: { setMaxListeners(n: number): void } }).master.setMaxListeners(500);
+    return { prisma, typeorm };
+  })();
+  return pglite;
 }
+
+afterAll(async () => {
+  if (!pglite) return;
+  const { prisma, typeorm } = await pglite;
+  await prisma.$disconnect();
+  await typeorm.close();
+});

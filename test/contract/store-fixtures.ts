@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import type { UserId } from "../../src/index.js";
+import { PrismaStore } from "../../src/prisma.js";
+import { TypeORMStore } from "../../src/typeorm.js";
+import { Account, User, type TypeORMTestDatabase } from "../support/typeorm.js";
+import type { StoreFixture } from "./store-contract.js";
+
+/** The User/Session and Account/AccountSession delegates of a generated client (PostgreSQL or MySQL). */
+interface PrismaTestClient {
+  user: {
+    create(args: { data: { email: string; name: string } }): PromiseLike<{ id: number }>;
+    delete(args: { where: { id: number } }): PromiseLike<unknown>;
+  };
+  account: {
+    create(args: { data: { email: string } }): PromiseLike<{ id: string }>;
+    delete(args: { where: { id: string } }): PromiseLike<unknown>;
+  };
+}
+
+/**
+ * Contract fixtures for a Prisma client, with int (User) and string (Account) user ids. The
+ * database is shared and closed by the test file, so `close` does nothing.
+ */
+export function prismaFixtures(client: () => PrismaTestClient) {
+  return {
+    int: async (): Promise<StoreFixture<number>> => ({
+      store: new PrismaStore<number, { id: number }>(client()),
+      createUser: async () => (await client().user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
+      deleteUser: async (id) => {
+        await client().user.delete({ where: { id } });
+      },
+      close: async () => undefined,
+    }),
+    string: async (): Promise<StoreFixture<string>> => ({
+      store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account" }),
+      createUser: async () => (await client().account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
+      deleteUser: async (id) => {
+        await client().account.delete({ where: { id } });
+      },
+      close: async () => undefined,
+    }),
+  };
+}
+
+/**
+ * Contract fixtures for a TypeORM DataSource, with int (User) and uuid (Account) user ids. The
+ * database is shared and closed by the test file, so `close` does nothing.
+ */
+export function typeormFixtures(database: () => TypeORMTestDatabase) {
+  function fixture<TUserId extends UserId>(
+    entity: "Session" | "AccountSession",
+    userEntity: typeof User | typeof Account,
+    newUser: () => { id?: TUserId; email: string },
+  ) {
+    return async (): Promise<StoreFixture<TUserId>> => {
+      const db = database();
+      const users = db.dataSource.getRepository<{ id: TUserId; email: string }>(userEntity);
+      return {
+        store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity] }),
+        createUser: async () => (await users.save(newUser())).id,
+        deleteUser: async (id) => {
+          await users.delete(id);
+        },
+        close: async () => undefined,
+      };
+    };
+  }
+  return {
+    int: fixture<number>("Session", User, () => ({ email: `${randomUUID()}@example.com` })),
+    string: fixture<string>("AccountSession", Account, () => ({ id: randomUUID(), email: `${randomUUID()}@example.com` })),
+  };
+}
