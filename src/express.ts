@@ -1,3 +1,8 @@
+/**
+ * Express integration: the session middleware (also `sessions.express()`), `req.session` typing
+ * through {@link Register}, and the cookie and header transports.
+ * @module sessionrow/express
+ */
 export { sessionMiddleware } from "./express/session-middleware.js";
 export type { ExpressSessionOptions, SessionMiddleware } from "./express/session-middleware.js";
 export type { Register, RequestSession } from "./express/request-session.js";

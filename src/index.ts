@@ -1,6 +1,12 @@
+/**
+ * Persistent sessions as typed relational rows: {@link SessionManager} (all policy), {@link Session},
+ * the {@link SessionStore} interface with the in-memory store, errors and transports. Loads no ORM
+ * and no framework: stores and integrations live in the subpath entry points.
+ * @module sessionrow
+ */
 export { SessionManager } from "./session-manager.js";
 export type { FromPrismaOptions, LoadOptions, SessionEvents, SessionMetadata } from "./session-manager.js";
-export type { Clock, SessionManagerOptions } from "./session-manager-options.js";
+export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
 export type { DictSession, SessionData, Updater } from "./session.js";
 export type {

@@ -1,2 +1,7 @@
+/**
+ * The Prisma store: sessions in a model of the app's generated Prisma client (`SessionManager.fromPrisma`
+ * builds one). Never imports `@prisma/client` itself.
+ * @module sessionrow/prisma
+ */
 export { PrismaStore } from "./stores/prisma-store.js";
 export type { PrismaClientLike, PrismaDelegate, PrismaStoreOptions, PrismaUser, PrismaUserId } from "./stores/prisma-store.js";

@@ -79,19 +79,31 @@ export interface SessionManagerOptions {
   clock?: Clock;
 }
 
-/** Options with defaults applied and durations in milliseconds. */
+/** Options with defaults applied and durations in milliseconds (see {@link SessionManagerOptions}). */
 export interface ResolvedOptions {
+  /** Signing secrets; the first signs. */
   secrets: readonly string[];
+  /** Sliding expiry, ms. */
   idleTimeout: number;
+  /** Hard expiry from creation, ms. */
   absoluteTimeout: number;
+  /** Least time between two metadata touches of an unchanged session, ms. */
   touchAfter: number;
+  /** What a conflicting save does. */
   conflict: "merge" | "error";
+  /** Save attempts under `"merge"` before `ConflictError`. */
   maxSaveAttempts: number;
+  /** Largest serialized session data, bytes. */
   maxDataBytes: number;
+  /** Whether the user row is loaded with the session. */
   preloadUser: boolean;
+  /** Whether IP address and User-Agent are recorded at creation. */
   recordClientInfo: boolean;
+  /** Rows deleted per batch by `prune()`. */
   pruneBatchSize: number;
+  /** Longest wait for one store call, ms. */
   storeTimeout: number;
+  /** The clock used for expiry. */
   clock: Clock;
 }
 

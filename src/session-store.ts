@@ -8,23 +8,31 @@ export type SessionDataRecord = Record<string, unknown>;
 export interface SessionRecord<TUserId extends UserId = UserId> {
   /** Hex SHA-256 of the session token (primary key). */
   id: string;
+  /** The logged-in user's id (a foreign key to the app's User), or `null` for an anonymous session. */
   userId: TUserId | null;
+  /** The session data: one JSON object. */
   data: SessionDataRecord;
   /** Incremented by every content change; used for optimistic concurrency. */
   version: number;
+  /** When the session was created. */
   createdAt: Date;
+  /** When the session's content (`data`, `userId`) last changed. */
   updatedAt: Date;
+  /** When the session was last used (throttled by the `touchAfter` option). */
   lastSeenAt: Date;
   /** When the session expires: the earlier of the idle and the absolute deadline. */
   expiresAt: Date;
   /** Hard deadline from creation; never extended. */
   absoluteExpiresAt: Date;
+  /** The client's IP address when the session was created; `null` with `recordClientInfo: false`. */
   ipAddress: string | null;
+  /** The client's User-Agent when the session was created; `null` with `recordClientInfo: false`. */
   userAgent: string | null;
 }
 
 /** A loaded session row, with its user row when the store was asked to join it. */
 export interface LoadedSession<TUserId extends UserId = UserId, TUser = unknown> {
+  /** The session row. */
   record: SessionRecord<TUserId>;
   /** The joined user row; `undefined` when not requested, `null` when the session has no user. */
   user?: TUser | null;
@@ -32,18 +40,27 @@ export interface LoadedSession<TUserId extends UserId = UserId, TUser = unknown>
 
 /** The columns a version-checked update writes. `id` changes when the token is rotated. */
 export interface SessionUpdate<TUserId extends UserId = UserId> {
+  /** The row's id after the update: the new id when the token was rotated, else the current one. */
   id: string;
+  /** The logged-in user's id, or `null`. */
   userId: TUserId | null;
+  /** The complete new session data. */
   data: SessionDataRecord;
+  /** The new version: the expected version plus one. */
   version: number;
+  /** The time of this change. */
   updatedAt: Date;
+  /** The time of this request. */
   lastSeenAt: Date;
+  /** The new expiry: the earlier of the idle and the absolute deadline. */
   expiresAt: Date;
 }
 
 /** The metadata columns a touch writes: never `data`, never `version`. */
 export interface SessionTouch {
+  /** The time of this request. */
   lastSeenAt: Date;
+  /** The new expiry: the earlier of the idle and the absolute deadline. */
   expiresAt: Date;
 }
 
@@ -69,6 +86,7 @@ export interface IterateOptions<TUserId extends UserId = UserId> {
  * concurrently. Not-found is never an error.
  */
 export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> {
+  /** What this store promises about sharing and durability. */
   readonly capabilities: StoreCapabilities;
 
   /**

@@ -30,8 +30,11 @@ export interface DictSession<Data extends object> {
   set<K extends keyof Data & string>(key: K, value: Data[K] | undefined): this;
   /** Deletes `key`; returns whether it was present. */
   delete(key: keyof Data & string): boolean;
+  /** Whether `key` is set. */
   has(key: keyof Data & string): boolean;
+  /** The keys that are set. */
   keys(): (keyof Data & string)[];
+  /** The `[key, value]` pairs that are set. */
   entries(): [keyof Data & string, Data[keyof Data & string]][];
   /** Deletes every key. */
   clear(): void;
@@ -113,10 +116,12 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     return this.#readOnly;
   }
 
+  /** When the session was created. */
   get createdAt(): Date {
     return this.#state.record.createdAt;
   }
 
+  /** When the session was last used (updated at most once per `touchAfter`). */
   get lastSeenAt(): Date {
     return this.#state.record.lastSeenAt;
   }
@@ -214,6 +219,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     return existed;
   }
 
+  /** Whether `key` is set. */
   has(key: keyof Data & string): boolean {
     return this.#state.data.has(key);
   }
@@ -223,6 +229,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     return [...this.#state.data.keys()].filter((key) => !key.startsWith(RESERVED_PREFIX)) as (keyof Data & string)[];
   }
 
+  /** The `[key, value]` pairs set by the app (namespaces and flash messages excluded). */
   entries(): [keyof Data & string, Data[keyof Data & string]][] {
     return this.keys().map((key) => [key, this.#state.data.get(key) as Data[keyof Data & string]]);
   }

@@ -1,4 +1,4 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from "@nestjs/common";
+import { Catch, Inject, type ArgumentsHost, type ExceptionFilter } from "@nestjs/common";
 import { HttpAdapterHost } from "@nestjs/core";
 import { STATUS_CODES } from "node:http";
 import { SessionError } from "../errors.js";
@@ -10,7 +10,8 @@ import { SessionError } from "../errors.js";
  */
 @Catch(SessionError)
 export class SessionExceptionFilter implements ExceptionFilter<SessionError> {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  // An explicit token: injection must not depend on the build emitting decorator metadata.
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
 
   catch(error: SessionError, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;

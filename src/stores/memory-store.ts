@@ -15,6 +15,7 @@ import type {
  * callers never share objects with the store, just as with a database.
  */
 export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
+  /** Neither shared between processes nor persistent: for tests and development. */
   readonly capabilities: StoreCapabilities = { multiProcessSafe: false, persistent: false };
   readonly #rows = new Map<string, SessionRecord<TUserId>>();
   readonly #users: Map<TUserId, TUser>;

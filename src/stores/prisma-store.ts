@@ -14,11 +14,22 @@ import type {
 /* eslint-disable @typescript-eslint/no-explicit-any -- Prisma's delegate methods are generic per model; only their call shape matters here. */
 /** The part of a Prisma model delegate (`prisma.session`) the store calls. */
 export interface PrismaDelegate {
+  /** Prisma's `findUnique`: one row by a unique field, or `null`. */
   findUnique(args: any): PromiseLike<any>;
+  /** Prisma's `findMany`. */
   findMany(args: any): PromiseLike<any[]>;
+  /** Prisma's `create`. */
   create(args: any): PromiseLike<unknown>;
-  updateMany(args: any): PromiseLike<{ count: number }>;
-  deleteMany(args: any): PromiseLike<{ count: number }>;
+  /** Prisma's `updateMany`: one UPDATE, resolving to the number of rows it changed. */
+  updateMany(args: any): PromiseLike<{
+    /** Rows updated. */
+    count: number;
+  }>;
+  /** Prisma's `deleteMany`: one DELETE, resolving to the number of rows it deleted. */
+  deleteMany(args: any): PromiseLike<{
+    /** Rows deleted. */
+    count: number;
+  }>;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -65,6 +76,7 @@ const DEFAULT_BATCH_SIZE = 500;
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
+  /** Shared safely by every process on the database (saves are version-checked there), and persistent. */
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;

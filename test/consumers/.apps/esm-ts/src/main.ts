@@ -1,0 +1,63 @@
+// An ESM Express app on TypeORM: the session entity and migration from sessionrow/typeorm, a typed
+// req.session through the Register declaration. Serves POST /login and GET /me on an ephemeral port.
+import "reflect-metadata";
+import express from "express";
+import { SessionManager } from "sessionrow";
+import { createSessionEntity, createSessionMigration } from "sessionrow/typeorm";
+import { Column, DataSource, Entity, PrimaryGeneratedColumn, type MigrationInterface, type QueryRunner } from "typeorm";
+
+@Entity({ name: "user" })
+export class User {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: "varchar" })
+  email!: string;
+}
+
+class CreateUserTable1700000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "user" ("id" SERIAL PRIMARY KEY, "email" varchar NOT NULL)`);
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE "user"`);
+  }
+}
+
+const dataSource = new DataSource({
+  type: "postgres",
+  url: process.env.DATABASE_URL,
+  entities: [User, createSessionEntity(User)],
+  migrations: [CreateUserTable1700000000000, createSessionMigration({ type: "postgres" })],
+});
+await dataSource.initialize();
+await dataSource.runMigrations();
+
+const sessions = SessionManager.fromTypeORM<{ views: number }, typeof User>(dataSource, {
+  userEntity: User,
+  secret: "consumer-test-secret-of-32-characters",
+});
+
+declare module "sessionrow" {
+  interface Register {
+    sessionManager: typeof sessions;
+  }
+}
+
+const app = express();
+app.use(sessions.express());
+app.post("/login", async (req, res) => {
+  const user = await dataSource.getRepository(User).save({ email: "ada@example.com" });
+  await req.session.setUser(user);
+  req.session.set("views", 1);
+  res.json({ ok: true });
+});
+app.get("/me", async (req, res) => {
+  const user: User | null = await req.session.user();
+  const views: number | undefined = req.session.get("views");
+  res.json({ email: user?.email ?? null, views });
+});
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`listening ${typeof address === "object" && address ? address.port : address}`);
+});

@@ -1,0 +1,22 @@
+// Runs the consumer matrix (run-consumers.mjs, also `npm run test:consumers`) as part of `npm test`:
+// the packed tarball installed into ESM TypeScript, CommonJS TypeScript, plain JavaScript and Nest
+// apps, each compiled with tsc and serving one logged-in session from PostgreSQL.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+test("the packed package type-checks and serves a session in every consumer setup", async () => {
+  const { stdout } = await run(process.execPath, [path.join(__dirname, "run-consumers.mjs")], {
+    cwd: path.resolve(__dirname, "../.."),
+    maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+    throw new Error(`run-consumers.mjs exited with ${error.code}:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+  });
+  for (const setup of ["ESM TypeScript", "CommonJS TypeScript", "JavaScript require", "Nest"]) {
+    expect(stdout).toMatch(new RegExp(`^PASS +${setup}`, "m"));
+  }
+  expect(stdout).toMatch(/^PASS +import cost \(esm\)/m);
+  expect(stdout).toMatch(/^PASS +import cost \(cjs\)/m);
+}, 240_000);
