@@ -1,38 +1,69 @@
+import mysql from "mysql2/promise";
 import pg from "pg";
 
 const LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres";
+const LOCAL_MYSQL = "mysql://root@127.0.0.1:3306";
+
+type Container = { stop(): Promise<unknown> };
+const containers = globalThis as { __sessionrowContainers?: Container[] };
 
 /**
- * Finds the PostgreSQL the database tests use and exports it as DATABASE_URL: the one in the
- * environment; else a local server on the default port; else (outside CI) a testcontainers
- * container when Docker is available. Finding none is not a skip: every database test then fails
- * with an explanation.
+ * Finds the servers the database tests use and exports them as DATABASE_URL (PostgreSQL) and
+ * MYSQL_URL (MariaDB/MySQL): the ones in the environment; else local servers on the default ports;
+ * else (outside CI) testcontainers containers when Docker is available. Finding none is not a skip:
+ * every test that needs the missing database then fails with an explanation.
  */
 export default async function globalSetup(): Promise<void> {
-  if (process.env.DATABASE_URL) return;
-  if (await answers(LOCAL_POSTGRES)) {
-    process.env.DATABASE_URL = LOCAL_POSTGRES;
-    return;
+  containers.__sessionrowContainers = [];
+  if (!process.env.DATABASE_URL) {
+    if (await answers(() => connectPostgres(LOCAL_POSTGRES))) process.env.DATABASE_URL = LOCAL_POSTGRES;
+    else if (!process.env.CI) {
+      await startContainer("PostgreSQL", async () => {
+        const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
+        const container = await new PostgreSqlContainer("postgres:15-alpine").start();
+        process.env.DATABASE_URL = container.getConnectionUri();
+        return container;
+      });
+    }
   }
-  if (process.env.CI) return;
-  try {
-    const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
-    const container = await new PostgreSqlContainer("postgres:15-alpine").start();
-    process.env.DATABASE_URL = container.getConnectionUri();
-    (globalThis as { __sessionrowContainer?: { stop(): Promise<unknown> } }).__sessionrowContainer = container;
-  } catch (error) {
-    console.warn(`No PostgreSQL found and testcontainers could not start one: ${(error as Error).message}`);
+  if (!process.env.MYSQL_URL) {
+    if (await answers(() => connectMysql(LOCAL_MYSQL))) process.env.MYSQL_URL = LOCAL_MYSQL;
+    else if (!process.env.CI) {
+      await startContainer("MariaDB", async () => {
+        const { MariaDbContainer } = await import("@testcontainers/mariadb");
+        const container = await new MariaDbContainer("mariadb:10.11").withRootPassword("root").start();
+        process.env.MYSQL_URL = `mysql://root:root@${container.getHost()}:${container.getPort()}`;
+        return container;
+      });
+    }
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+async function startContainer(name: string, start: () => Promise<Container>): Promise<void> {
   try {
-    await client.connect();
+    containers.__sessionrowContainers!.push(await start());
+  } catch (error) {
+    console.warn(`No ${name} found and testcontainers could not start one: ${(error as Error).message}`);
+  }
+}
+
+async function connectPostgres(url: string): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  await client.connect();
+  return () => client.end();
+}
+
+async function connectMysql(url: string): Promise<() => Promise<void>> {
+  const connection = await mysql.createConnection({ uri: url, connectTimeout: 1000 });
+  return () => connection.end();
+}
+
+async function answers(connect: () => Promise<() => Promise<void>>): Promise<boolean> {
+  try {
+    const close = await connect();
+    await close();
     return true;
   } catch {
     return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
-/** Stops the PostgreSQL container global-setup started, if any. */
+/** Stops the database containers global-setup started, if any. */
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __sessionrowContainer?: { stop(): Promise<unknown> } }).__sessionrowContainer?.stop();
+  const containers = (globalThis as { __sessionrowContainers?: { stop(): Promise<unknown> }[] }).__sessionrowContainers ?? [];
+  await Promise.all(containers.map((container) => container.stop()));
 }
