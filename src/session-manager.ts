@@ -277,7 +277,8 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       const deleted = await this.#call(() => this.store.deleteExpired(now, batchSize));
       total += deleted;
       options.onProgress?.(total);
-      if (deleted < batchSize) return total;
+      // Not `deleted < batchSize`: a prune on another host may have taken part of this batch.
+      if (deleted === 0) return total;
     }
   }
 
