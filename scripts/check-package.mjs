@@ -1,4 +1,4 @@
-// `npm run check:package`: packs the built package the way `npm publish` would and lints the tarball
+// `npm run check:package`: builds, then packs the package the way `npm publish` would and lints the tarball
 // with publint (package.json fields, exports, files) and @arethetypeswrong/cli (types for every entry
 // point under node10, node16 CJS/ESM and bundler resolution). Exits non-zero on any problem.
 import { execFileSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 const bin = (name) => join("node_modules", ".bin", name);
 const dir = mkdtempSync(join(tmpdir(), "sessionrow-pack-"));
 try {
-  const output = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { encoding: "utf8" });
+  const output = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { encoding: "utf8" });
   const [{ filename, size, unpackedSize, entryCount }] = JSON.parse(output.slice(output.indexOf("[")));
   console.log(`${filename}: ${(size / 1024).toFixed(1)} kB packed, ${(unpackedSize / 1024).toFixed(1)} kB unpacked, ${entryCount} files`);
   const tarball = join(dir, filename);

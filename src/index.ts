@@ -5,7 +5,7 @@
  * @module sessionrow
  */
 export { SessionManager } from "./session-manager.js";
-export type { FromPrismaOptions, LoadOptions, SessionEvents, SessionMetadata } from "./session-manager.js";
+export type { FromPrismaOptions, LoadOptions, SessionEvents } from "./session-manager.js";
 export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
 export type { DictSession, SessionData, Updater } from "./session.js";
@@ -13,6 +13,7 @@ export type {
   IterateOptions,
   LoadedSession,
   SessionDataRecord,
+  SessionMetadata,
   SessionRecord,
   SessionStore,
   SessionTouch,

@@ -6,7 +6,7 @@ import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from
 import { Session, sessionState, type SessionContext, type SessionData } from "./session.js";
 import { SessionState } from "./session-state.js";
 import { sessionMiddleware, type ExpressSessionOptions, type SessionMiddleware } from "./express/session-middleware.js";
-import type { IterateOptions, SessionRecord, SessionStore, UserId } from "./session-store.js";
+import type { IterateOptions, SessionMetadata, SessionRecord, SessionStore, UserId } from "./session-store.js";
 import { PrismaStore, type PrismaClientLike, type PrismaStoreOptions, type PrismaUser, type PrismaUserId } from "./stores/prisma-store.js";
 import {
   TypeORMStore,
@@ -17,9 +17,6 @@ import {
   type TypeORMUserId,
 } from "./stores/typeorm-store.js";
 import { generateToken, sessionIdOf, TokenSigner } from "./token.js";
-
-/** Session metadata without its data, as listed by {@link SessionManager.iterate}. */
-export type SessionMetadata<TUserId extends UserId = UserId> = Omit<SessionRecord<TUserId>, "data">;
 
 /** Events a {@link SessionManager} emits. */
 export interface SessionEvents<TUserId extends UserId = UserId> {

@@ -30,6 +30,9 @@ export interface SessionRecord<TUserId extends UserId = UserId> {
   userAgent: string | null;
 }
 
+/** Session metadata without its data, as listed by {@link SessionManager.iterate}. */
+export type SessionMetadata<TUserId extends UserId = UserId> = Omit<SessionRecord<TUserId>, "data">;
+
 /** A loaded session row, with its user row when the store was asked to join it. */
 export interface LoadedSession<TUserId extends UserId = UserId, TUser = unknown> {
   /** The session row. */

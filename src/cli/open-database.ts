@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DataSource, DataSourceOptions, EntitySchema } from "typeorm";
 import { SessionManager } from "../session-manager.js";
+import { SESSION_COLUMNS } from "../stores/session-row.js";
 import { TypeORMStore } from "../stores/typeorm-store.js";
 import { CliError } from "./cli-error.js";
 import type { DatabaseUrl } from "./database-url.js";
@@ -16,7 +17,6 @@ import type { UserIdType } from "./user-id.js";
  */
 const DEFAULT_TABLES = ["Session", "session"] as const;
 
-const SESSION_COLUMNS = ["id", "userId", "data", "version", "createdAt", "updatedAt", "lastSeenAt", "expiresAt", "absoluteExpiresAt", "ipAddress", "userAgent"];
 
 /** Column types of an integer user key, as information_schema names them (PostgreSQL, MySQL/MariaDB). */
 const INTEGER_TYPES = new Set(["smallint", "integer", "bigint", "tinyint", "mediumint", "int"]);

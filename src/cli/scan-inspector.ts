@@ -1,4 +1,4 @@
-import type { SessionMetadata } from "../session-manager.js";
+import type { SessionMetadata } from "../session-store.js";
 import type { UserId } from "../session-store.js";
 import type { AnySessionManager, SessionInspector, SessionPage, SessionStats } from "./session-source.js";
 

@@ -1,5 +1,6 @@
 import type { SessionData } from "../session.js";
-import type { SessionManager, SessionMetadata } from "../session-manager.js";
+import type { SessionManager } from "../session-manager.js";
+import type { SessionMetadata } from "../session-store.js";
 import type { UserId } from "../session-store.js";
 import type { UserIdType } from "./user-id.js";
 

@@ -1,20 +1,8 @@
 import type { DataSource, EntityMetadata, ObjectLiteral, Repository, SelectQueryBuilder } from "typeorm";
-import type { SessionMetadata } from "../session-manager.js";
 import type { UserId } from "../session-store.js";
+import { METADATA_COLUMNS, toSessionMetadata } from "../stores/session-row.js";
 import type { SessionInspector, SessionPage, SessionStats } from "./session-source.js";
 
-const METADATA_COLUMNS = [
-  "id",
-  "userId",
-  "version",
-  "createdAt",
-  "updatedAt",
-  "lastSeenAt",
-  "expiresAt",
-  "absoluteExpiresAt",
-  "ipAddress",
-  "userAgent",
-] as const;
 
 /**
  * Answers with aggregate SQL on the session table (through TypeORM's query builder, so one code path
@@ -47,7 +35,7 @@ export class SqlInspector implements SessionInspector {
     if (query.userId !== undefined) select.andWhere("s.userId = :userId", { userId: query.userId });
     if (query.limit !== null) select.limit(query.limit + 1);
     const rows = await select.getMany();
-    const sessions = rows.slice(0, query.limit ?? rows.length).map(toMetadata);
+    const sessions = rows.slice(0, query.limit ?? rows.length).map((row) => toSessionMetadata(row));
     return { sessions, more: rows.length > sessions.length };
   }
 
@@ -105,19 +93,4 @@ export class SqlInspector implements SessionInspector {
   #query(): SelectQueryBuilder<ObjectLiteral> {
     return this.#sessions.createQueryBuilder("s");
   }
-}
-
-function toMetadata(row: ObjectLiteral): SessionMetadata {
-  return {
-    id: row.id as string,
-    userId: (row.userId ?? null) as UserId | null,
-    version: row.version as number,
-    createdAt: row.createdAt as Date,
-    updatedAt: row.updatedAt as Date,
-    lastSeenAt: row.lastSeenAt as Date,
-    expiresAt: row.expiresAt as Date,
-    absoluteExpiresAt: row.absoluteExpiresAt as Date,
-    ipAddress: (row.ipAddress ?? null) as string | null,
-    userAgent: (row.userAgent ?? null) as string | null,
-  };
 }

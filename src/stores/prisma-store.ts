@@ -1,8 +1,8 @@
 import { SessionConfigError } from "../errors.js";
+import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
   LoadedSession,
-  SessionDataRecord,
   SessionRecord,
   SessionStore,
   SessionTouch,
@@ -95,11 +95,11 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
     if (!options.withUser) {
       const row = await this.#sessions.findUnique({ where: { id } });
-      return row ? { record: toRecord<TUserId>(row) } : null;
+      return row ? { record: toSessionRecord<TUserId>(row) } : null;
     }
     const row = await this.#findWithUser(id);
     if (!row) return null;
-    return { record: toRecord<TUserId>(row), user: (row[this.#userRelation] ?? null) as TUser | null };
+    return { record: toSessionRecord<TUserId>(row), user: (row[this.#userRelation] ?? null) as TUser | null };
   }
 
   async insert(record: SessionRecord<TUserId>): Promise<void> {
@@ -137,7 +137,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
 
   async listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
     const rows = await this.#sessions.findMany({ where: { userId }, orderBy: { createdAt: "desc" } });
-    return rows.map((row) => toRecord<TUserId>(row));
+    return rows.map((row) => toSessionRecord<TUserId>(row));
   }
 
   async deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
@@ -167,7 +167,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
         orderBy: { id: "asc" },
         take: batchSize,
       });
-      for (const row of rows) yield toRecord<TUserId>(row);
+      for (const row of rows) yield toSessionRecord<TUserId>(row);
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1].id as string;
     }
@@ -202,21 +202,4 @@ function delegate(client: PrismaClientLike, name: string, option: string): Prism
     );
   }
   return candidate as PrismaDelegate;
-}
-
-function toRecord<TUserId extends UserId>(row: Record<string, unknown>): SessionRecord<TUserId> {
-  const data = row.data;
-  return {
-    id: row.id as string,
-    userId: (row.userId ?? null) as TUserId | null,
-    data: (typeof data === "object" && data !== null && !Array.isArray(data) ? data : {}) as SessionDataRecord,
-    version: row.version as number,
-    createdAt: row.createdAt as Date,
-    updatedAt: row.updatedAt as Date,
-    lastSeenAt: row.lastSeenAt as Date,
-    expiresAt: row.expiresAt as Date,
-    absoluteExpiresAt: row.absoluteExpiresAt as Date,
-    ipAddress: (row.ipAddress ?? null) as string | null,
-    userAgent: (row.userAgent ?? null) as string | null,
-  };
 }

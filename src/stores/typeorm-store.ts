@@ -8,10 +8,10 @@ import type {
   UpdateQueryBuilder,
 } from "typeorm";
 import { SessionConfigError } from "../errors.js";
+import { SESSION_COLUMNS, toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
   LoadedSession,
-  SessionDataRecord,
   SessionRecord,
   SessionStore,
   SessionTouch,
@@ -88,19 +88,6 @@ interface SessionTable {
   userKey: string;
 }
 
-const SESSION_COLUMNS = [
-  "id",
-  "userId",
-  "data",
-  "version",
-  "createdAt",
-  "updatedAt",
-  "lastSeenAt",
-  "expiresAt",
-  "absoluteExpiresAt",
-  "ipAddress",
-  "userAgent",
-] as const;
 
 const DEFAULT_BATCH_SIZE = 500;
 
@@ -147,7 +134,7 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
     if (options.withUser) query.leftJoinAndSelect("session.user", "user");
     const row = await query.getOne();
     if (!row) return null;
-    const record = toRecord<TUserId>(row);
+    const record = toSessionRecord<TUserId>(row);
     return options.withUser ? { record, user: (row.user ?? null) as TUser | null } : { record };
   }
 
@@ -186,7 +173,7 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       .where("session.userId = :userId", { userId })
       .orderBy("session.createdAt", "DESC")
       .getMany();
-    return rows.map((row) => toRecord<TUserId>(row));
+    return rows.map((row) => toSessionRecord<TUserId>(row));
   }
 
   async deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
@@ -220,7 +207,7 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       if (options.userId !== undefined) query.andWhere("session.userId = :userId", { userId: options.userId });
       if (after !== undefined) query.andWhere("session.id > :after", { after });
       const rows = await query.getMany();
-      for (const row of rows) yield toRecord<TUserId>(row);
+      for (const row of rows) yield toSessionRecord<TUserId>(row);
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.id as string;
     }
@@ -326,21 +313,4 @@ function targets(metadata: EntityMetadata, entity: TypeORMEntityTarget): boolean
 function matchedRows(result: { affectedRows?: number; info?: string; message?: string }): number {
   const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? result.message ?? "")?.[1];
   return matched === undefined ? (result.affectedRows ?? 0) : Number(matched);
-}
-
-function toRecord<TUserId extends UserId>(row: ObjectLiteral): SessionRecord<TUserId> {
-  const data = row.data;
-  return {
-    id: row.id as string,
-    userId: (row.userId ?? null) as TUserId | null,
-    data: (typeof data === "object" && data !== null && !Array.isArray(data) ? data : {}) as SessionDataRecord,
-    version: row.version as number,
-    createdAt: row.createdAt as Date,
-    updatedAt: row.updatedAt as Date,
-    lastSeenAt: row.lastSeenAt as Date,
-    expiresAt: row.expiresAt as Date,
-    absoluteExpiresAt: row.absoluteExpiresAt as Date,
-    ipAddress: (row.ipAddress ?? null) as string | null,
-    userAgent: (row.userAgent ?? null) as string | null,
-  };
 }

@@ -49,7 +49,7 @@ const work = mkdtempSync(join(tmpdir(), "sessionrow-consumers-"));
 const rows = [];
 
 try {
-  // npm pack builds the package first (the prepack script).
+  await step("build", async () => void (await run("npm", ["run", "build"], { cwd: root })));
   const tarball = await step("npm pack", () => pack());
   await step("npm install (tarball)", () => install(tarball.filename));
   for (const format of ["esm", "cjs"]) await step(`import cost (${format})`, () => importCost(format));
@@ -93,7 +93,7 @@ function run(command, args, options) {
 }
 
 async function pack() {
-  const output = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root });
+  const output = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root });
   const [tarball] = JSON.parse(output.slice(output.indexOf("[")));
   return { filename: tarball.filename, size: tarball.size, unpackedSize: tarball.unpackedSize, files: tarball.entryCount };
 }

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { MemoryStore, type SessionStore } from "../../src/index.js";
+import type { SessionStore } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase, type MariaDbDatabase, type MariaDbTestDatabase } from "../support/mariadb.js";
