@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+
+/** A contender of the benchmark: a module in bench/contenders/ and how to present it. */
+export interface ContenderInfo {
+  /** Module name in bench/contenders/. */
+  name: string;
+  label: string;
+  /** A label short enough for the chart. */
+  short?: string;
+  /** `reference`: no-session ceiling and raw-driver floor; `sessionrow`: ours; `peer`: what users pick today. */
+  kind: "reference" | "sessionrow" | "peer";
+  /** Files that must exist for the contender to run (a store still being written). */
+  requires?: readonly string[];
+}
+
+/** Every contender, in report order. */
+export const CONTENDERS: readonly ContenderInfo[] = [
+  { name: "baseline", label: "baseline (no sessions)", kind: "reference" },
+  { name: "raw-pg", label: "raw pg (1 SELECT by primary key)", short: "raw pg floor (1 SELECT)", kind: "reference" },
+  {
+    name: "prisma-floor",
+    label: "Prisma floor (same SELECT via Prisma, no sessions)",
+    short: "Prisma floor (no sessions)",
+    kind: "reference",
+  },
+  {
+    name: "typeorm-floor",
+    label: "TypeORM floor (same SELECT via TypeORM, no sessions)",
+    short: "TypeORM floor (no sessions)",
+    kind: "reference",
+    requires: ["src/typeorm.ts"],
+  },
+  { name: "sessionrow-prisma", label: "sessionrow + Prisma", kind: "sessionrow" },
+  {
+    name: "sessionrow-typeorm",
+    label: "sessionrow + TypeORM",
+    kind: "sessionrow",
+    requires: ["src/typeorm.ts", "src/stores/typeorm-store.ts"],
+  },
+  { name: "express-session-pg-simple", label: "express-session + connect-pg-simple", kind: "peer" },
+  { name: "express-session-prisma", label: "express-session + prisma-session-store", kind: "peer" },
+  { name: "express-session-typeorm", label: "express-session + connect-typeorm", kind: "peer" },
+];
+
+/** Whether a contender's code exists in this checkout (paths relative to the repository root). */
+export function isAvailable(contender: ContenderInfo): boolean {
+  return (contender.requires ?? []).every((file) => existsSync(file));
+}
+
+/** The label of a contender name (its short label with `short`). */
+export function labelOf(name: string, short = false): string {
+  const contender = CONTENDERS.find((candidate) => candidate.name === name);
+  return (short ? contender?.short : undefined) ?? contender?.label ?? name;
+}
+
+/** The entries of a name-keyed record, in report order. */
+export function inReportOrder<T>(byName: Readonly<Record<string, T>>): [string, T][] {
+  return CONTENDERS.filter((contender) => byName[contender.name] !== undefined).map((contender) => [contender.name, byName[contender.name]!]);
+}

@@ -1,0 +1,111 @@
+import type { EnvironmentInfo } from "../environment-info.js";
+import type { IncrementsMeasurement } from "../scenarios/increments.js";
+import type { PruneMeasurement } from "../scenarios/prune.js";
+import type { ScaleResults } from "../scenarios/scale.js";
+import type { ThroughputResults } from "../scenarios/throughput.js";
+import type { BenchSettings } from "../settings.js";
+
+/** Everything a bench run writes to bench/results/<date>.json. */
+export interface BenchResults {
+  /** ISO time the run started. */
+  date: string;
+  command: string;
+  totalSec: number;
+  environment: EnvironmentInfo;
+  settings: Omit<BenchSettings, "serverUrl">;
+  method: Record<string, string>;
+  contenders: { name: string; label: string; kind: string; settings?: Record<string, unknown> }[];
+  /** Contenders whose code is not in this checkout yet. */
+  pending: { name: string; label: string; missing: string[] }[];
+  throughput?: ThroughputResults;
+  increments?: Record<string, IncrementsMeasurement>;
+  scale?: ScaleResults;
+  prune?: PruneMeasurement[];
+  targets: Target[];
+}
+
+/** One of issue 7's targets for one sessionrow contender. */
+export interface Target {
+  contender: string;
+  target: string;
+  measured: string;
+  /** `null` when a number it needs was not measured in this run. */
+  met: boolean | null;
+}
+
+const near = (value: number | undefined, expected: number) => value !== undefined && Math.abs(value - expected) < 0.01;
+
+/** Evaluates issue 7's targets (and issue 8's "no lost increment") for every sessionrow contender measured. */
+export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[] {
+  const targets: Target[] = [];
+  const sessionrows = results.contenders.filter((contender) => contender.kind === "sessionrow").map((contender) => contender.name);
+  for (const name of sessionrows) {
+    const read = results.throughput?.read;
+    const ours = read?.[name]?.median;
+    const ratio = (peer: string, factor: number, text: string) => {
+      const theirs = read?.[peer]?.median;
+      const value = ours && theirs ? ours.rps / theirs.rps : undefined;
+      targets.push({
+        contender: name,
+        target: text,
+        measured: value === undefined ? "not measured" : `${value.toFixed(2)}x (${ours!.rps.toFixed(0)} vs ${theirs!.rps.toFixed(0)} req/s)`,
+        met: value === undefined ? null : value >= factor,
+      });
+    };
+    ratio("express-session-prisma", 2, "read-only request >= 2x express-session + prisma-session-store");
+    ratio("express-session-pg-simple", 1, "read-only request >= express-session + connect-pg-simple");
+    ratio("raw-pg", 0.8, "read-only request >= 0.8x the raw single-SELECT floor");
+    targets.push({
+      contender: name,
+      target: "read-only request: exactly 1 statement when no touch is due",
+      measured: ours ? kinds(ours.statementsPerRequest, ours.byKind) : "not measured",
+      met: ours ? near(ours.byKind.SELECT, 1) && ours.statementsPerRequest - (ours.byKind.UPDATE ?? 0) < 1.001 : null,
+    });
+    const change = results.throughput?.change?.[name]?.median;
+    targets.push({
+      contender: name,
+      target: "changed session: 1 read + 1 version-checked UPDATE",
+      measured: change ? kinds(change.statementsPerRequest, change.byKind) : "not measured",
+      met: change ? near(change.byKind.SELECT, 1) && near(change.byKind.UPDATE, 1) && near(change.statementsPerRequest, 2) : null,
+    });
+    const scale = results.scale?.[name];
+    const small = scale?.[0];
+    const large = scale?.[scale.length - 1];
+    targets.push({
+      contender: name,
+      target: "lookup p99 at 1M rows <= 1.2x at 10k rows",
+      measured:
+        small && large && large !== small
+          ? `${(large.median.p99 / small.median.p99).toFixed(2)}x (${large.median.p99.toFixed(2)} ms at ${large.rows.toLocaleString("en")} vs ${small.median.p99.toFixed(2)} ms at ${small.rows.toLocaleString("en")})`
+          : "not measured",
+      met: small && large && large !== small ? large.median.p99 <= 1.2 * small.median.p99 : null,
+    });
+    const prune = results.prune?.find((measurement) => measurement.variant === name);
+    targets.push({
+      contender: name,
+      target: "prune raises concurrent p99 by <= 2x",
+      measured: prune
+        ? `${(prune.during.p99 / prune.without.median.p99).toFixed(2)}x (${prune.during.p99.toFixed(2)} vs ${prune.without.median.p99.toFixed(2)} ms; ${prune.job.deleted.toLocaleString("en")} rows in ${(prune.job.ms / 1000).toFixed(1)} s)`
+        : "not measured",
+      met: prune ? prune.during.p99 <= 2 * prune.without.median.p99 : null,
+    });
+    const increments = results.increments?.[name];
+    targets.push({
+      contender: name,
+      target: "issue 8: no lost increments under contention (kept = 100%)",
+      measured: increments
+        ? `${increments.keptPercent.toFixed(1)}% kept, ${increments.keptPerSec.toFixed(0)} increments/s` +
+          (increments.median.non2xx > 0 ? `, ${increments.median.non2xx} answered 409 (not counted as kept or lost)` : "")
+        : "not measured",
+      met: increments ? increments.counters.every((counter) => counter.count === counter.ok) : null,
+    });
+  }
+  return targets;
+}
+
+function kinds(total: number, byKind: Record<string, number>): string {
+  const parts = Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => `${kind} ${count.toFixed(3)}`);
+  return `${total.toFixed(3)} (${parts.join(", ")})`;
+}
