@@ -1,4 +1,5 @@
 import { SessionConfigError } from "../errors.js";
+import { pruneStatementFor, type PruneStatement } from "./prisma-prune-statement.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
@@ -32,6 +33,11 @@ export interface PrismaDelegate {
   }>;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The raw-SQL method of a Prisma client, used for the one-statement prune. */
+interface RawQueryClient {
+  $executeRawUnsafe?(sql: string, ...values: unknown[]): Promise<number>;
+}
 
 /** Any generated Prisma client (or a transaction client). */
 export type PrismaClientLike = object;
@@ -72,7 +78,7 @@ const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Stores sessions with the app's generated Prisma client, on any database Prisma supports. Every
- * method is one statement, except `deleteExpired` (select a batch of ids, delete them).
+ * method is one statement (`deleteExpired` too, through raw SQL, where the client reveals its provider).
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
@@ -81,6 +87,9 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;
   readonly #userRelation: string;
+  readonly #client: RawQueryClient;
+  /** One-statement prune where the client reveals its provider and table; else select ids, then delete. */
+  readonly #pruneStatement: PruneStatement | null;
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
   #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
 
@@ -90,6 +99,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#sessions = delegate(client, sessionModel, "sessionModel");
     this.#users = delegate(client, userModel, "userModel");
     this.#userRelation = options.userRelation ?? "user";
+    this.#client = client as RawQueryClient;
+    this.#pruneStatement = typeof this.#client.$executeRawUnsafe === "function" ? pruneStatementFor(client, sessionModel) : null;
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
@@ -147,6 +158,9 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async deleteExpired(now: Date, limit: number): Promise<number> {
+    if (this.#pruneStatement) {
+      return this.#client.$executeRawUnsafe!(this.#pruneStatement.sql, now, limit);
+    }
     const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
     if (rows.length === 0) return 0;
     const { count } = await this.#sessions.deleteMany({
