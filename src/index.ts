@@ -5,7 +5,8 @@
  * @module sessionrow
  */
 export { SessionManager } from "./session-manager.js";
-export type { FromPrismaOptions, LoadOptions, SessionEvents } from "./session-manager.js";
+export type { FromPrismaOptions, LoadOptions } from "./session-manager.js";
+export type { SessionEvents } from "./session-events.js";
 export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
 export type { DictSession, SessionData, Updater } from "./session.js";

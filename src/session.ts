@@ -197,6 +197,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
    * session, so the rest of the request can still use it (e.g. to flash "logged out").
    */
   async destroy(): Promise<void> {
+    this.#assertWritable();
     this.#userCache = undefined;
     await this.#context.destroy(this.#state);
   }

@@ -493,6 +493,7 @@ describe("Session: read-only, namespaces and flash", () => {
       session.data.a = 3;
     }).toThrow(/read-only/);
     await expect(session.setUser(1)).rejects.toThrow(/read-only/);
+    await expect(session.destroy()).rejects.toThrow(/read-only/);
     await manager.commit(session);
     expect(calls.counts).toEqual({ load: 1 });
   });

@@ -1,0 +1,51 @@
+import type { UserId } from "./session-store.js";
+
+/** Events a `SessionManager` emits (subscribe with `sessions.on(event, listener)`). */
+export interface SessionEvents<TUserId extends UserId = UserId> {
+  /** A new session was stored. */
+  created: {
+    /** The session's id (the SHA-256 of its token). */
+    id: string;
+    /** Its user's id, or `null` for an anonymous session. */
+    userId: TUserId | null;
+  };
+  /** A session was destroyed (logout, revoke). */
+  destroyed: {
+    /** The session's id. */
+    id: string;
+    /** Its user's id, or `null`. */
+    userId: TUserId | null;
+  };
+  /** A session was found expired when loaded, and deleted. */
+  expired: {
+    /** The session's id. */
+    id: string;
+    /** Its user's id, or `null`. */
+    userId: TUserId | null;
+  };
+  /** A user logged in (`setUser`). `id` is the session's new id after rotation. */
+  login: {
+    /** The session's new id. */
+    id: string;
+    /** The user who logged in. */
+    userId: TUserId;
+    /** The user logged in before, or `null` when the session was anonymous. */
+    previousUserId: TUserId | null;
+  };
+  /** A user logged out (`clearUser`). */
+  logout: {
+    /** The session's id. */
+    id: string;
+    /** The user who logged out. */
+    userId: TUserId;
+  };
+  /** A save met a parallel save: `merged` and retried, gave up with an `error`, or the session was `gone`. */
+  conflict: {
+    /** The session's id. */
+    id: string;
+    /** Which save attempt met the conflict, from 1. */
+    attempt: number;
+    /** What the manager did about it. */
+    resolution: "merged" | "error" | "gone";
+  };
+}
