@@ -32,7 +32,7 @@ const common: Options = {
   // Declarations for the library entries only (.d.ts for ESM, .d.cts for CommonJS).
   dts: { entry },
   // tsconfig has emitDecoratorMetadata, so tsup compiles with @swc/core, which emits the decorator
-  // metadata esbuild does not (SessionExceptionFilter's constructor injection relies on it).
+  // metadata esbuild does not; sessionrow's own Nest classes inject with explicit tokens regardless.
 };
 
 export default defineConfig([

@@ -49,7 +49,7 @@ export class SessionConfigError extends SessionError {
   override readonly status = 500;
 }
 
-/** Thrown when a read-only session is mutated, or a destroyed session is used. */
+/** Thrown when a read-only session is changed, or a session is changed while or after it is saved with its response. */
 export class SessionStateError extends SessionError {
   override readonly code = "SESSION_STATE_INVALID";
   override readonly status = 500;

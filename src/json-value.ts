@@ -4,12 +4,13 @@ import { SessionDataError } from "./errors.js";
 export const MAX_JSON_DEPTH = 64;
 
 /**
- * Checks that `value` survives a JSON round trip unchanged and that every database can store it,
- * and returns its serialized JSON. Only plain objects, arrays, finite numbers, strings, booleans and
+ * Checks that `key` and `value` survive a JSON round trip unchanged and that every database can
+ * store them, and returns the value's serialized JSON. Only plain objects, arrays, finite numbers, strings, booleans and
  * null pass.
  * @throws SessionDataError naming `key` and the path of the offending value.
  */
 export function serializeJsonValue(key: string, value: unknown): string {
+  checkString(key, "", key, "the key itself");
   checkValue(key, value, "", new Set(), 0);
   return JSON.stringify(value);
 }

@@ -4,9 +4,6 @@ export type KeyChange =
   | { readonly kind: "delete" }
   | { readonly kind: "update"; readonly updater: (current: unknown) => unknown };
 
-/** `undefined` stands for "key absent". */
-export type KeyValue = unknown;
-
 /**
  * The changes a request made, key by key, in order. Replaying them on the data another request saved
  * in the meantime gives the merged result: other keys keep the other request's values, `set` and
@@ -39,7 +36,7 @@ export class ChangeLog {
   }
 
   /** The value of `key` after replaying its changes on `base` (`undefined`: absent). */
-  replay(key: string, base: KeyValue): KeyValue {
+  replay(key: string, base: unknown): unknown {
     let value = base;
     for (const change of this.#changes.get(key) ?? []) {
       if (change.kind === "set") value = change.value;

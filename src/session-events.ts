@@ -9,12 +9,21 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** Its user's id, or `null` for an anonymous session. */
     userId: TUserId | null;
   };
-  /** A session was destroyed (logout, revoke). */
+  /** A session was destroyed: `session.destroy()` (logout) or `manager.destroy(id)`. */
   destroyed: {
     /** The session's id. */
     id: string;
-    /** Its user's id, or `null`. */
+    /** Its user's id, or `null` (also when destroyed by id: the row is not read first). */
     userId: TUserId | null;
+  };
+  /** `revokeForUser` deleted a user's sessions. */
+  revoked: {
+    /** The user whose sessions were deleted. */
+    userId: TUserId;
+    /** How many were deleted. */
+    count: number;
+    /** The session kept, or `null`. */
+    exceptId: string | null;
   };
   /** A session was found expired when loaded, and deleted. */
   expired: {
@@ -23,7 +32,7 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** Its user's id, or `null`. */
     userId: TUserId | null;
   };
-  /** A user logged in (`setUser`). `id` is the session's new id after rotation. */
+  /** `setUser` was called (emitted then, before the session is saved). `id` is the session's new id after rotation. */
   login: {
     /** The session's new id. */
     id: string;
@@ -32,7 +41,7 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** The user logged in before, or `null` when the session was anonymous. */
     previousUserId: TUserId | null;
   };
-  /** A user logged out (`clearUser`). */
+  /** `clearUser` was called (emitted then, before the session is saved). */
   logout: {
     /** The session's id. */
     id: string;

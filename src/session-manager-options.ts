@@ -79,10 +79,11 @@ export interface SessionManagerOptions {
   clock?: Clock;
 }
 
-/** Options with defaults applied and durations in milliseconds (see {@link SessionManagerOptions}). */
+/**
+ * Options with defaults applied and durations in milliseconds (see {@link SessionManagerOptions}).
+ * The secrets are not here: a manager that gets logged or inspected does not give them away.
+ */
 export interface ResolvedOptions {
-  /** Signing secrets; the first signs. */
-  secrets: readonly string[];
   /** Sliding expiry, ms. */
   idleTimeout: number;
   /** Hard expiry from creation, ms. */
@@ -113,7 +114,7 @@ const MIN_SECRET_LENGTH = 32;
  * Applies defaults and validates options.
  * @throws SessionConfigError naming the bad option.
  */
-export function resolveOptions(options: SessionManagerOptions): ResolvedOptions {
+export function resolveOptions(options: SessionManagerOptions): ResolvedOptions & { secrets: readonly string[] } {
   const secrets = options.secrets ?? (options.secret === undefined ? [] : [options.secret]);
   if (options.secret !== undefined && options.secrets !== undefined) {
     throw new SessionConfigError("Pass either secret or secrets, not both");
@@ -149,9 +150,18 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     preloadUser: options.preloadUser ?? false,
     recordClientInfo: options.recordClientInfo ?? true,
     pruneBatchSize: positiveInteger(options.pruneBatchSize ?? 1000, "pruneBatchSize"),
-    storeTimeout: toMilliseconds(options.storeTimeout ?? "10s", "storeTimeout"),
+    storeTimeout: timerDuration(options.storeTimeout ?? "10s", "storeTimeout"),
     clock: options.clock ?? { now: Date.now },
   };
+}
+
+/** Longest delay `setTimeout` takes (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+function timerDuration(value: Duration, name: string): number {
+  const milliseconds = toMilliseconds(value, name);
+  if (milliseconds > MAX_TIMER_DELAY) throw new SessionConfigError(`${name} must be at most ${MAX_TIMER_DELAY} ms (about 24 days)`);
+  return milliseconds;
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -64,8 +64,9 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
    */
   constructor(store: SessionStore<TUserId, TUser>, options: SessionManagerOptions) {
     this.store = store;
-    this.options = resolveOptions(options);
-    this.#signer = new TokenSigner(this.options.secrets);
+    const { secrets, ...resolved } = resolveOptions(options);
+    this.options = resolved;
+    this.#signer = new TokenSigner(secrets);
     this.#context = {
       loadUser: (userId) => this.#call(() => this.store.loadUser(userId)),
       destroy: (state) => this.#destroyState(state),
@@ -118,6 +119,19 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   }
 
   /**
+   * This manager, typed with session data `D`: a way to type the data of a manager made by
+   * {@link fromPrisma} or {@link fromTypeORM} without repeating the client's type.
+   *
+   * @example
+   * ```ts
+   * const sessions = SessionManager.fromPrisma(prisma, { secret }).withData<{ views: number; cart: string[] }>();
+   * ```
+   */
+  withData<D extends object>(): SessionManager<D, TUser, TUserId> {
+    return this as unknown as SessionManager<D, TUser, TUserId>;
+  }
+
+  /**
    * Express middleware: `req.session` on every request, saved before the response is sent.
    * @example app.use(sessions.express({ cookie: { hostPrefix: true } }))
    */
@@ -151,15 +165,19 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
    */
   async load(signedToken: string | null | undefined, options: LoadOptions = {}): Promise<Session<Data, TUser, TUserId>> {
     const token = typeof signedToken === "string" ? this.#signer.verify(signedToken) : null;
-    if (token === null) return this.#fresh(signedToken, options);
+    if (token === null) return this.#fresh(options, Boolean(signedToken));
     const id = sessionIdOf(token);
     const loaded = await this.#call(() => this.store.load(id, { withUser: this.options.preloadUser }));
-    if (loaded === null) return this.#fresh(signedToken, options);
+    // A verified token without a row is left alone: a parallel login may have just rotated it, and
+    // clearing it here could delete the new cookie in the browser.
+    if (loaded === null) return this.#fresh(options, false);
     const { record } = loaded;
     if (this.#isExpired(record)) {
-      await this.#call(() => this.store.delete(id));
-      this.#emit("expired", { id, userId: record.userId });
-      return this.#fresh(signedToken, options);
+      if (!options.readOnly) {
+        await this.#call(() => this.store.delete(id));
+        this.#emit("expired", { id, userId: record.userId });
+      }
+      return this.#fresh(options, true);
     }
     const state = new SessionState<TUserId>(token, id, record, true, this.options.maxDataBytes);
     return this.#wrap(state, options, loaded.user);
@@ -173,14 +191,26 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
    * @throws SessionStoreError when the store fails.
    */
   async commit(session: Session<Data, TUser, TUserId>): Promise<void> {
-    if (session.readOnly) return;
     const state = sessionState(session);
-    if (!state.stored) {
-      if (session.hasInfo()) await this.#insert(state);
-      return;
+    state.committing = true;
+    try {
+      if (!this.shouldSave(session)) {
+        if (!session.readOnly && state.stored && this.shouldTouch(state.record)) await this.#touch(state);
+      } else if (state.stored) await this.#saves.run(state.storedId, state);
+      else await this.#insert(state);
+    } finally {
+      state.committing = false;
     }
-    if (state.isDirty()) await this.#saves.run(state.storedId, state);
-    else if (this.shouldTouch(state.record)) await this.#touch(state);
+  }
+
+  /**
+   * Whether a commit writes the session's content: never for a read-only session; for a new one,
+   * once it holds data or a user; for a stored one, when its data, user or token changed.
+   */
+  shouldSave(session: Session<Data, TUser, TUserId>): boolean {
+    if (session.readOnly) return false;
+    const state = sessionState(session);
+    return state.stored ? state.isDirty() : session.hasInfo();
   }
 
   /** The value a client must send back for this session: `<token>.<signature>`. */
@@ -210,7 +240,9 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
    */
   async revokeForUser(userId: TUserId, options: { except?: Session<Data, TUser, TUserId> | string } = {}): Promise<number> {
     const except = typeof options.except === "object" ? sessionState(options.except).storedId : options.except;
-    return this.#call(() => this.store.deleteByUser(userId, except));
+    const count = await this.#call(() => this.store.deleteByUser(userId, except));
+    this.#emit("revoked", { userId, count, exceptId: except ?? null });
+    return count;
   }
 
   /**
@@ -236,14 +268,19 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   async *iterate(options: IterateOptions<TUserId> & { includeData?: boolean } = {}): AsyncIterable<SessionMetadata<TUserId>> {
     const { includeData, ...storeOptions } = options;
     const iterator = this.store.iterate(storeOptions)[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await this.#call(() => iterator.next());
-      if (next.done) return;
-      if (includeData) yield next.value;
-      else {
-        const { data: _data, ...metadata } = next.value;
-        yield metadata;
+    try {
+      for (;;) {
+        const next = await this.#call(() => iterator.next());
+        if (next.done) return;
+        if (includeData) yield next.value;
+        else {
+          const { data: _data, ...metadata } = next.value;
+          yield metadata;
+        }
       }
+    } finally {
+      // A caller that stops early (break, throw) lets the store's iteration end too.
+      await iterator.return?.();
     }
   }
 
@@ -281,10 +318,10 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     };
   }
 
-  #fresh(presentedToken: string | null | undefined, options: LoadOptions): Session<Data, TUser, TUserId> {
+  /** A new session for a request whose token led nowhere; `clearToken` tells the client to drop it. */
+  #fresh(options: LoadOptions, clearToken: boolean): Session<Data, TUser, TUserId> {
     const session = this.create(options);
-    // The client holds a dead token: tell the transport to clear it unless a new one is issued.
-    if (presentedToken) sessionState(session).tokenCleared = true;
+    sessionState(session).tokenCleared = clearToken;
     return session;
   }
 
@@ -340,44 +377,48 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     return outcomes;
   }
 
-  /** Writes a group; when one session's data is invalid, writes the others without it. */
+  /** Writes a group; a session whose changes cannot be applied fails alone, the others are written. */
   async #saveGroupIsolatingBadData(group: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<unknown[]> {
-    const outcomes: unknown[] = group.map(() => undefined);
-    const valid: SessionState<TUserId>[] = [];
-    group.forEach((state, index) => {
-      try {
-        state.toStorable(state.changedKeys());
-        valid.push(state);
-      } catch (error) {
-        outcomes[index] = error;
-      }
-    });
+    const failures = new Map<SessionState<TUserId>, unknown>();
     try {
-      if (valid.length > 0) await this.#writeGroup(valid, memo);
+      await this.#writeGroup(group, memo, failures);
     } catch (error) {
-      group.forEach((state, index) => {
-        if (valid.includes(state)) outcomes[index] = error;
-      });
+      for (const state of group) if (!failures.has(state)) failures.set(state, error);
     }
-    return outcomes;
+    return group.map((state) => failures.get(state));
   }
 
   /**
    * Writes the changes of several requests on one session as one version-checked update: each
-   * request's changes are replayed, in order, on the freshest known row. On a conflict with another
-   * process, re-reads the row and replays again (retried at once, then with jittered backoff).
+   * request's changes are replayed, in order, on the freshest known row. A request whose changes
+   * cannot be replayed (invalid data, a throwing updater, a conflict under `conflict: "error"`) is
+   * put in `failures` and left out. On a conflict with another process, re-reads the row and replays
+   * again (retried at once, then with jittered backoff).
    */
-  async #writeGroup(group: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<void> {
+  async #writeGroup(
+    group: SessionState<TUserId>[],
+    memo: BatchMemo<SessionRecord<TUserId>>,
+    failures: Map<SessionState<TUserId>, unknown>,
+  ): Promise<void> {
     const storedId = group[0]!.storedId;
-    let base = freshest([memo.latest, ...group.map((state) => state.record)]);
+    let base = freshest([...group.map((state) => state.record), memo.latest]);
     for (let attempt = 1; ; attempt++) {
-      if (base.id !== storedId) return this.#gone(group, attempt);
+      const pending = group.filter((state) => !failures.has(state));
+      if (pending.length === 0) return;
+      if (base.id !== storedId) return this.#gone(pending, attempt);
       let current = base;
-      for (const state of group) {
-        if (state.record !== current) this.#rebase(state, current, attempt - 1);
-        current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
+      const applied: SessionState<TUserId>[] = [];
+      for (const state of pending) {
+        try {
+          if (applied.length > 0 || state.record.version !== base.version) this.#rebase(state, current, attempt - 1);
+          current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
+          applied.push(state);
+        } catch (error) {
+          failures.set(state, error);
+        }
       }
-      const last = group[group.length - 1]!;
+      const last = applied[applied.length - 1];
+      if (!last) return;
       const now = this.options.clock.now();
       const record: SessionRecord<TUserId> = {
         ...current,
@@ -389,14 +430,14 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       };
       if (await this.#call(() => this.store.updateIfVersion(base.id, base.version, record))) {
         memo.latest = record;
-        for (const state of group) {
+        for (const state of applied) {
           if (state.rotated) state.tokenIssued = true;
           state.adopt(record);
         }
         return;
       }
       const fresh = await this.#call(() => this.store.load(base.id));
-      if (fresh === null || this.#isExpired(fresh.record)) return this.#gone(group, attempt);
+      if (fresh === null || this.#isExpired(fresh.record)) return this.#gone(applied, attempt);
       if (attempt >= this.options.maxSaveAttempts) {
         this.#emit("conflict", { id: base.id, attempt, resolution: "error" });
         throw new ConflictError(`Session ${base.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
@@ -491,6 +532,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
 /** The record with the highest version (all are versions of one row). */
 function freshest<TUserId extends UserId>(records: (SessionRecord<TUserId> | undefined)[]): SessionRecord<TUserId> {
   let best: SessionRecord<TUserId> | undefined;
+  // On a tie the first wins: callers list the sessions' own records first.
   for (const record of records) if (record && (!best || record.version > best.version)) best = record;
   return best!;
 }

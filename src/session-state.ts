@@ -24,6 +24,10 @@ export class SessionState<TUserId extends UserId = UserId> {
   tokenIssued = false;
   /** The client's token must be cleared (destroyed, or the token it sent is dead). */
   tokenCleared = false;
+  /** A commit is reading the data: changes now would be lost, so the session refuses them. */
+  committing = false;
+  /** The response carrying this session has been sent: later changes would never be saved. */
+  sealed = false;
   readonly data = new Map<string, unknown>();
   readonly changes = new ChangeLog();
   /** Serialized values as in `record`: detects values mutated in place. */

@@ -273,18 +273,18 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     this.#assertWritable();
     this.#update(FLASH_KEY, (current) => {
       const messages = (current ?? {}) as FlashMessages;
-      return withKey(messages, kind, [...(messages[kind] ?? []), message]);
+      return withKey(messages, kind, [...(own(messages, kind) ?? []), message]);
     });
   }
 
   /** Returns and removes the queued messages of `kind` (empty when there are none). */
   consumeFlash(kind: string): string[] {
-    const messages = ((this.#state.data.get(FLASH_KEY) ?? {}) as FlashMessages)[kind] ?? [];
+    const messages = own((this.#state.data.get(FLASH_KEY) ?? {}) as FlashMessages, kind) ?? [];
     if (messages.length === 0 || this.#readOnly) return [...messages];
     const consumed = messages.length;
     this.#update(FLASH_KEY, (current) => {
       const queue = (current ?? {}) as FlashMessages;
-      const remaining = (queue[kind] ?? []).slice(consumed);
+      const remaining = (own(queue, kind) ?? []).slice(consumed);
       const next = withKey(queue, kind, remaining.length > 0 ? remaining : undefined);
       return Object.keys(next).length > 0 ? next : undefined;
     });
@@ -298,6 +298,11 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
   #assertWritable(): void {
     if (this.#readOnly) {
       throw new SessionStateError("This session is read-only: it cannot be changed, and it is never saved");
+    }
+    if (this.#state.committing || this.#state.sealed) {
+      throw new SessionStateError(
+        "This session is being saved because the response is being sent: change it before sending the response",
+      );
     }
   }
 
@@ -375,7 +380,7 @@ class SessionNamespace<NS extends object> implements DictSession<NS> {
     let result: NS[K] | undefined;
     applyUpdate(this.state, this.key, (current) => {
       const object = (current ?? {}) as Record<string, unknown>;
-      result = updater(object[key] as NS[K] | undefined);
+      result = updater(own(object, key) as NS[K] | undefined);
       const next = withKey(object, key, result);
       return Object.keys(next).length > 0 ? next : undefined;
     });
@@ -398,11 +403,18 @@ function assertPlainKey(key: string, what = "session key"): void {
   }
 }
 
+/** `object[key]` if it is the object's own property (not `constructor` or the like from its prototype). */
+function own<T>(object: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
 /** A copy of `object` with `key` set to `value`, or removed when `value` is undefined. */
 function withKey<T>(object: Record<string, T>, key: string, value: T | undefined): Record<string, T> {
   const copy: Record<string, T> = {};
-  for (const [name, existing] of Object.entries(object)) if (name !== key) copy[name] = existing;
-  if (value !== undefined) copy[key] = value;
+  const define = (name: string, entry: T) =>
+    Object.defineProperty(copy, name, { value: entry, enumerable: true, writable: true, configurable: true });
+  for (const [name, existing] of Object.entries(object)) if (name !== key) define(name, existing);
+  if (value !== undefined) define(key, value);
   return copy;
 }
 

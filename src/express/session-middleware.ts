@@ -63,8 +63,9 @@ async function commitAndSendToken<Data extends object, TUser, TUserId extends Us
   transport: SessionTransport,
   res: ServerResponse,
 ): Promise<void> {
-  await manager.commit(session);
   const state = sessionState(session);
+  state.sealed = true;
+  await manager.commit(session);
   if (state.tokenIssued) {
     transport.setToken(res, manager.signedToken(session), state.record.absoluteExpiresAt);
     state.tokenIssued = false;

@@ -2,8 +2,13 @@
 interface PrismaRuntimeInfo {
   _activeProvider?: string;
   _runtimeDataModel?: {
-    models?: Record<string, { dbName?: string | null; fields?: { name: string; dbName?: string | null }[] }>;
+    models?: Record<
+      string,
+      { dbName?: string | null; schema?: string | null; fields?: { name: string; dbName?: string | null }[] }
+    >;
   };
+  /** The driver adapter factory, e.g. `new PrismaPg(config, { schema })`. */
+  _engineConfig?: { adapter?: { options?: { schema?: string } } };
 }
 
 /** A one-statement batch delete of expired sessions, for `$executeRawUnsafe(sql, now, limit)`. */
@@ -25,17 +30,21 @@ export function pruneStatementFor(client: object, delegateName: string): PruneSt
   const model = models[modelName]!;
   const column = (field: string) => model.fields?.find((candidate) => candidate.name === field)?.dbName ?? field;
   const table = model.dbName ?? modelName;
+  // Prisma qualifies its own queries with the model's or the adapter's schema; so must this one.
+  const schema = model.schema ?? runtime._engineConfig?.adapter?.options?.schema;
   switch (runtime._activeProvider) {
     case "postgresql":
     case "postgres":
     case "cockroachdb": {
-      const [t, id, expiresAt] = [table, column("id"), column("expiresAt")].map(quotePostgres);
+      const [id, expiresAt] = [column("id"), column("expiresAt")].map(quotePostgres);
+      const t = schema ? `${quotePostgres(schema)}.${quotePostgres(table)}` : quotePostgres(table);
       return {
         sql: `DELETE FROM ${t} WHERE ${id} IN (SELECT ${id} FROM ${t} WHERE ${expiresAt} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
       };
     }
     case "mysql": {
-      const [t, expiresAt] = [table, column("expiresAt")].map(quoteMysql);
+      const expiresAt = quoteMysql(column("expiresAt"));
+      const t = schema ? `${quoteMysql(schema)}.${quoteMysql(table)}` : quoteMysql(table);
       return { sql: `DELETE FROM ${t} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?` };
     }
     default:

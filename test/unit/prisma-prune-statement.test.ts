@@ -22,6 +22,14 @@ describe("the Prisma one-statement prune", () => {
     );
   });
 
+  it("qualifies the table with the adapter's or the model's schema, as Prisma's own queries do", () => {
+    const withSchema = { ...client("postgresql"), _engineConfig: { adapter: { options: { schema: "app" } } } };
+    expect(pruneStatementFor(withSchema, "userSession")?.sql).toContain('DELETE FROM "app"."user_sessions" WHERE');
+    const mapped = client("mysql");
+    (mapped._runtimeDataModel.models.UserSession as { schema?: string }).schema = "tenant";
+    expect(pruneStatementFor(mapped, "userSession")?.sql).toContain("DELETE FROM `tenant`.`user_sessions` WHERE");
+  });
+
   it("falls back (null) for other databases, unknown models and clients that reveal nothing", () => {
     expect(pruneStatementFor(client("sqlite"), "userSession")).toBeNull();
     expect(pruneStatementFor(client("postgresql"), "session")).toBeNull();

@@ -95,11 +95,16 @@ describe("SessionManager: creating and loading", () => {
     expect(calls.total()).toBe(0);
   });
 
-  it("clears a dead token the client keeps sending", async () => {
-    const { manager } = setup();
+  it("clears a forged or expired token, but not a verified token whose row is gone", async () => {
+    const { manager, clock } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
-    await simulateRequest(manager, token, (s) => s.destroy());
-    expect(await simulateRequest(manager, token)).toBeNull();
+    const forged = token.slice(0, -1) + (token.endsWith("A") ? "B" : "A");
+    expect(await simulateRequest(manager, forged)).toBeNull();
+    const rotated = (await simulateRequest(manager, token, (s) => s.regenerate()))!;
+    // A request still carrying the pre-login cookie must not clear the cookie the login just set.
+    expect(await simulateRequest(manager, token)).toBe(token);
+    clock.advance(31 * MINUTE);
+    expect(await simulateRequest(manager, rotated)).toBeNull();
   });
 });
 
@@ -569,5 +574,75 @@ describe("SessionManager: failures and configuration", () => {
     const token = await simulateRequest(manager, null, (s) => s.set("a", 1));
     const rotated = new SessionManager(store, { secrets: ["new-secret-new-secret-new-secret!", secret], clock });
     expect((await rotated.load(token)).get("a")).toBe(1);
+  });
+});
+
+describe("Session: what review found", () => {
+  it("refuses changes while it is being saved, instead of losing them", async () => {
+    const { manager } = setup();
+    const session = manager.create();
+    session.set("a", 1);
+    const saving = manager.commit(session);
+    expect(() => session.set("b", 2)).toThrow(/being saved/);
+    await saving;
+    session.set("b", 2);
+    await manager.commit(session);
+    expect(Object.fromEntries((await manager.load(manager.signedToken(session))).entries())).toEqual({ a: 1, b: 2 });
+  });
+
+  it("rejects keys PostgreSQL's jsonb cannot hold, at the top level too", () => {
+    const { manager } = setup();
+    const session = manager.create();
+    expect(() => session.set("a\u0000b", 1)).toThrow(SessionDataError);
+    expect(() => session.set("\ud800", 1)).toThrow(SessionDataError);
+    expect(() => session.namespace("x\u0000").set("k", 1)).toThrow(SessionDataError);
+    expect(session.keys()).toEqual([]);
+  });
+
+  it("treats keys like constructor as plain keys in flash messages and namespaces", () => {
+    const { manager } = setup();
+    const session = manager.create();
+    session.flash("constructor", "hello");
+    expect(session.consumeFlash("constructor")).toEqual(["hello"]);
+    expect(session.namespace("n").update("constructor", (n) => ((n as number | undefined) ?? 0) + 1)).toBe(1);
+    expect(() => session.flash("__proto__", "x")).toThrow(SessionDataError);
+  });
+
+  it('does not report a conflict under conflict: "error" for saves queued behind each other without a parallel change', async () => {
+    const { manager } = setup({ conflict: "error" });
+    const token = (await simulateRequest(manager, null, (s) => s.set("a", 0)))!;
+    const first = await manager.load(token);
+    first.set("a", 1);
+    const firstSave = manager.commit(first);
+    const second = await manager.load(token);
+    second.set("b", 2);
+    await Promise.all([firstSave, manager.commit(second)]);
+    expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ a: 1, b: 2 });
+  });
+
+  it("fails only the request whose updater throws when re-run, writing the others", async () => {
+    const { manager } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("n", 0)))!;
+    const [a, b, c] = await Promise.all([manager.load(token), manager.load(token), manager.load(token)]);
+    a.set("n", 1);
+    let runs = 0;
+    b.update("m", () => {
+      runs++;
+      if (runs > 1) throw new Error("not on fresh data");
+      return 1;
+    });
+    c.set("k", true);
+    const results = await Promise.allSettled([a, b, c].map((session) => manager.commit(session)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ n: 1, k: true });
+  });
+
+  it("a read-only load of an expired session writes nothing", async () => {
+    const { manager, clock, calls } = setup();
+    const token = await simulateRequest(manager, null, (s) => s.set("a", 1));
+    clock.advance(31 * MINUTE);
+    calls.reset();
+    expect((await manager.load(token, { readOnly: true })).isNew).toBe(true);
+    expect(calls.counts).toEqual({ load: 1 });
   });
 });
