@@ -646,3 +646,23 @@ describe("Session: what review found", () => {
     expect(calls.counts).toEqual({ load: 1 });
   });
 });
+
+describe("SessionManager: events", () => {
+  it("emits created, destroyed and revoked with the session and user ids", async () => {
+    const { manager } = setup();
+    const events: [string, unknown][] = [];
+    for (const name of ["created", "destroyed", "revoked"] as const) manager.on(name, (event) => events.push([name, event]));
+    const token = (await simulateRequest(manager, null, (s) => s.setUser(1)))!;
+    const id = sessionIdOf(token.split(".")[0]!);
+    const other = (await simulateRequest(manager, null, (s) => s.setUser(1)))!;
+    await simulateRequest(manager, token, (s) => s.destroy());
+    await manager.revokeForUser(1);
+    expect(events).toEqual([
+      ["created", { id, userId: 1 }],
+      ["created", { id: sessionIdOf(other.split(".")[0]!), userId: 1 }],
+      ["destroyed", { id, userId: 1 }],
+      ["revoked", { userId: 1, count: 1, exceptId: null }],
+    ]);
+  });
+});
+

@@ -1,0 +1,103 @@
+import fc from "fast-check";
+import request from "supertest";
+import { SessionManager, type SessionManagerOptions, type SessionStore } from "../../src/index.js";
+import { countingStore } from "../support/counting-store.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { checkHostileData, hostileTokens } from "../support/hostile-data.js";
+import { createSessionApp, sessionCookie } from "../support/session-app.js";
+import { simulateRequest } from "../support/simulate-request.js";
+import { sqlStoreTargets, type OpenedStore } from "../support/sql-stores.js";
+
+const secret = "reliability-secret-reliability-secret";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("reliability on %s", (_name, target) => {
+  let opened: OpenedStore;
+
+  beforeAll(async () => {
+    opened = await target.open();
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+
+  function manager(options: Partial<SessionManagerOptions> = {}, store: SessionStore<number, { id: number }> = opened.store) {
+    return new SessionManager(store, { secret, ...options });
+  }
+
+  it("stores no cookie token anywhere in the session table after real logins", async () => {
+    const sessions = manager();
+    const app = createSessionApp(sessions);
+    const issued: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const userId = await opened.createUser();
+      const login = await request(app).get(`/login/${userId}`);
+      issued.push(decodeURIComponent(sessionCookie(login.headers).split("=")[1]!));
+    }
+    const rows = [];
+    for await (const row of sessions.iterate({ includeData: true })) rows.push(row);
+    const dump = JSON.stringify(rows);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const signed of issued) {
+      const [token, signature] = signed.split(".") as [string, string];
+      expect(dump).not.toContain(token);
+      expect(dump).not.toContain(signature);
+      expect(dump).not.toContain(Buffer.from(token, "base64url").toString("hex"));
+    }
+  });
+
+  it("answers 1,000 hostile tokens with a fresh session and no database query", async () => {
+    const { store, calls } = countingStore(opened.store);
+    const sessions = manager({}, store);
+    const valid = (await simulateRequest(sessions, null, (s) => s.set("real", true)))!;
+    let queries = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileTokens(valid), async (value) => {
+        const before = calls();
+        const session = await sessions.load(value);
+        if (value === valid) return;
+        queries += calls() - before;
+        expect(session.isNew).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(queries).toBe(0);
+  });
+
+  it("stores and reads back identical every value it accepts, and rejects the rest naming the key", async () => {
+    await checkHostileData(manager(), 200);
+    expect(Object.prototype).not.toHaveProperty("polluted");
+  });
+
+  it("expires sessions in real time: sliding idle expiry, capped by the absolute one", async () => {
+    const sessions = manager({ idleTimeout: 1500, absoluteTimeout: 2600, touchAfter: 50 });
+    const sliding = (await simulateRequest(sessions, null, (s) => s.set("a", 1)))!;
+    const idle = (await simulateRequest(sessions, null, (s) => s.set("b", 1)))!;
+    for (let visit = 0; visit < 2; visit++) {
+      await sleep(900);
+      // Each visit is a touch: the idle expiry moves to 1.5 s from now, but never past 2.6 s.
+      expect(await simulateRequest(sessions, sliding, (s) => expect(s.get("a")).toBe(1))).toBe(sliding);
+    }
+    expect((await sessions.load(idle)).isNew).toBe(true); // 1.8 s without a visit > 1.5 s idle
+    await sleep(1000);
+    // Visited 1 s ago (idle expiry would be 3.3 s) but created 2.8 s ago: the absolute 2.6 s wins.
+    expect((await sessions.load(sliding)).isNew).toBe(true);
+  });
+
+  it("prunes exactly the expired rows in batches while requests on live sessions keep working", async () => {
+    const clock = new FakeClock(Date.now());
+    const sessions = manager({ idleTimeout: "10m", clock });
+    const expired = await Promise.all(Array.from({ length: 25 }, () => simulateRequest(sessions, null, (s) => s.set("old", true))));
+    clock.advance(11 * 60_000);
+    const live = await Promise.all(Array.from({ length: 5 }, () => simulateRequest(sessions, null, (s) => s.set("new", true))));
+    const app = createSessionApp(sessions);
+    const [pruned, responses] = await Promise.all([
+      sessions.prune({ batchSize: 10 }),
+      Promise.all(live.map((token) => request(app).get("/increment").set("Cookie", `sessionrow=${token}`))),
+    ]);
+    expect(pruned).toBeGreaterThanOrEqual(25);
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const token of expired) expect((await sessions.load(token)).isNew).toBe(true);
+    for (const token of live) expect((await sessions.load(token)).get("count")).toBe(1);
+  });
+});
