@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ConflictError, SessionError, SessionStoreError } from "./errors.js";
 import { KeyedBatchQueue, type BatchMemo } from "./keyed-batch-queue.js";
+import { expressSessionStore, type ExpressSessionModule, type ExpressSessionStoreMethods } from "./compat/express-session-store.js";
+import type { ExpressSessionStoreOptions } from "./compat/express-session-store-options.js";
 import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from "./session-manager-options.js";
 import { Session, sessionState, type SessionContext, type SessionData } from "./session.js";
 import { SessionState } from "./session-state.js";
@@ -129,6 +131,24 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
    */
   withData<D extends object>(): SessionManager<D, TUser, TUserId> {
     return this as unknown as SessionManager<D, TUser, TUserId>;
+  }
+
+  /**
+   * An express-session `Store` on this manager's table, for apps that keep express-session while they
+   * migrate: pass the `express-session` module itself (sessionrow never loads it). Uses this
+   * manager's store and clock. See the README's "Migrating from express-session".
+   *
+   * @example
+   * ```ts
+   * import session from "express-session";
+   * app.use(session({ store: sessions.expressSessionStore(session), secret, resave: false, saveUninitialized: false }));
+   * ```
+   */
+  expressSessionStore<M extends ExpressSessionModule>(
+    session: M,
+    options: ExpressSessionStoreOptions = {},
+  ): InstanceType<M["Store"]> & ExpressSessionStoreMethods {
+    return expressSessionStore(session, this.store, { clock: this.options.clock, ...options });
   }
 
   /**

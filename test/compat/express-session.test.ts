@@ -1,4 +1,8 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import express from "express";
+import session from "express-session";
+import request from "supertest";
+import { SessionManager } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase } from "../support/mariadb.js";
@@ -45,4 +49,29 @@ describeExpressSessionStore("MariaDB (PrismaStore)", async () => {
 describeExpressSessionStore("MariaDB (TypeORMStore)", async () => {
   const db = await createMariaDbDatabase();
   return typeormFixture({ type: "mariadb", url: db.url, timezone: "Z" }, () => db.drop());
+});
+
+describe("SessionManager.expressSessionStore", () => {
+  it("gives express-session a store on the manager's table, keyed by the hash of its id", async () => {
+    const db = await createTestDatabase();
+    try {
+      const sessions = SessionManager.fromPrisma(db.prisma, { secret: "compat-secret-compat-secret-compat!!" });
+      const app = express();
+      app.use(session({ store: sessions.expressSessionStore(session), secret: "express-session-secret", resave: false, saveUninitialized: false }));
+      app.get("/visit", (req, res) => {
+        const data = req.session as unknown as { visits?: number };
+        data.visits = (data.visits ?? 0) + 1;
+        res.json({ visits: data.visits, sid: req.sessionID });
+      });
+      const first = await request(app).get("/visit");
+      const cookie = (first.headers["set-cookie"] as unknown as string[])[0]!.split(";")[0]!;
+      const second = await request(app).get("/visit").set("Cookie", cookie);
+      expect(second.body.visits).toBe(2);
+      const rows = [];
+      for await (const row of sessions.iterate()) rows.push(row.id);
+      expect(rows).toEqual([createHash("sha256").update(first.body.sid).digest("hex")]);
+    } finally {
+      await db.drop();
+    }
+  });
 });
