@@ -32,6 +32,6 @@ export const sessionrowAdapter: SessionAdapter = {
 
 /** A manager's options (`manager.options`) as recorded with the results: durations in ms, no secrets. */
 export function describeManager(resolved: Readonly<ResolvedOptions>): Record<string, unknown> {
-  const { secrets: _secrets, clock: _clock, ...options } = resolved;
+  const { clock: _clock, ...options } = resolved;
   return { ...options, express: "sessions.express({ readOnly: (req) => req.url === '/lookup' })" };
 }
