@@ -9,36 +9,16 @@ import {
   type JoinColumnOptions,
   type RelationOptions,
 } from "typeorm";
-import type { SessionDataRecord } from "../session-store.js";
+import type { SessionRecord, UserId } from "../session-store.js";
 import type { EntityClass, EntityId } from "../stores/typeorm-store.js";
 import { DEFAULT_SESSION_TABLE, sessionTableNames, type SessionDatabaseType } from "./session-table.js";
 
-/** A session row as TypeORM loads it. */
-export interface SessionEntity<TUser = unknown> {
-  /** Hex SHA-256 of the session token (primary key); the token itself is never stored. */
-  id: string;
+/** A session row as TypeORM loads it: a {@link SessionRecord} typed for the user entity, with the relation. */
+export interface SessionEntity<TUser = unknown> extends Omit<SessionRecord<EntityId<TUser> & UserId>, "userId"> {
   /** The user's id (the `user` relation's foreign key column), or null for an anonymous session. */
   userId: EntityId<TUser> | null;
   /** The user, when joined. */
   user?: TUser | null;
-  /** The session data: one JSON object (`jsonb` on PostgreSQL, `json` on MySQL/MariaDB). */
-  data: SessionDataRecord;
-  /** Incremented by every content change; used for optimistic concurrency. */
-  version: number;
-  /** When the session was created. */
-  createdAt: Date;
-  /** When the session's content last changed. */
-  updatedAt: Date;
-  /** When the session was last used (throttled by the `touchAfter` option). */
-  lastSeenAt: Date;
-  /** When the session expires: the earlier of the idle and the absolute deadline (indexed). */
-  expiresAt: Date;
-  /** Hard deadline from creation; never extended. */
-  absoluteExpiresAt: Date;
-  /** The client's IP address when the session was created; `null` with `recordClientInfo: false`. */
-  ipAddress: string | null;
-  /** The client's User-Agent when the session was created; `null` with `recordClientInfo: false`. */
-  userAgent: string | null;
 }
 
 /** Options of {@link createSessionEntity}. */
