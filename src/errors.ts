@@ -43,6 +43,13 @@ export class SessionStoreError extends SessionError {
   override readonly status = 503;
 }
 
+/** A store failure as a {@link SessionStoreError} (503), unless it already is a {@link SessionError}. */
+export function toStoreError(error: unknown): SessionError {
+  if (error instanceof SessionError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SessionStoreError(`Session store failed: ${reason}`, { cause: error });
+}
+
 /** Thrown at construction when options are invalid. */
 export class SessionConfigError extends SessionError {
   override readonly code = "SESSION_CONFIG_INVALID";

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConflictError, SessionError, SessionStoreError } from "./errors.js";
+import { ConflictError, SessionError, toStoreError } from "./errors.js";
 import { KeyedBatchQueue, type BatchMemo } from "./keyed-batch-queue.js";
 import { expressSessionStore, type ExpressSessionModule, type ExpressSessionStoreMethods } from "./compat/express-session-store.js";
 import type { ExpressSessionStoreOptions } from "./compat/express-session-store-options.js";
@@ -9,7 +9,7 @@ import { Session, sessionState, type SessionContext, type SessionData } from "./
 import { SessionState } from "./session-state.js";
 import { sessionMiddleware, type ExpressSessionOptions, type SessionMiddleware } from "./express/session-middleware.js";
 import type { SessionEvents } from "./session-events.js";
-import type { IterateOptions, SessionMetadata, SessionRecord, SessionStore, UserId } from "./session-store.js";
+import { isExpired, type IterateOptions, type SessionMetadata, type SessionRecord, type SessionStore, type UserId } from "./session-store.js";
 import { PrismaStore, type PrismaClientLike, type PrismaStoreOptions, type PrismaUser, type PrismaUserId } from "./stores/prisma-store.js";
 import {
   TypeORMStore,
@@ -311,8 +311,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   }
 
   #isExpired(record: SessionRecord<TUserId>): boolean {
-    const now = this.options.clock.now();
-    return record.expiresAt.getTime() <= now || record.absoluteExpiresAt.getTime() <= now;
+    return isExpired(record, this.options.clock.now());
   }
 
   #idleExpiry(now: number, absoluteExpiresAt: Date): Date {
@@ -540,9 +539,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     try {
       return await Promise.race([operation(), timeout]);
     } catch (error) {
-      if (error instanceof SessionError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new SessionStoreError(`Session store failed: ${reason}`, { cause: error });
+      throw toStoreError(error);
     } finally {
       clearTimeout(timer);
     }

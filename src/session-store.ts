@@ -33,6 +33,11 @@ export interface SessionRecord<TUserId extends UserId = UserId> {
 /** Session metadata without its data, as listed by {@link SessionManager.iterate}. */
 export type SessionMetadata<TUserId extends UserId = UserId> = Omit<SessionRecord<TUserId>, "data">;
 
+/** Whether a row has passed its idle or its absolute expiry at `now` (ms since the epoch). */
+export function isExpired(record: Pick<SessionRecord, "expiresAt" | "absoluteExpiresAt">, now: number): boolean {
+  return record.expiresAt.getTime() <= now || record.absoluteExpiresAt.getTime() <= now;
+}
+
 /** A loaded session row, with its user row when the store was asked to join it. */
 export interface LoadedSession<TUserId extends UserId = UserId, TUser = unknown> {
   /** The session row. */

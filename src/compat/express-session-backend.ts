@@ -1,8 +1,8 @@
 import { toMilliseconds } from "../duration.js";
-import { ConflictError, SessionError, SessionStoreError } from "../errors.js";
+import { ConflictError, toStoreError } from "../errors.js";
 import { serializeJsonValue } from "../json-value.js";
 import type { Clock } from "../session-manager-options.js";
-import type { SessionDataRecord, SessionRecord, SessionStore, UserId } from "../session-store.js";
+import { isExpired, type SessionDataRecord, type SessionRecord, type SessionStore, type UserId } from "../session-store.js";
 import { sessionIdOf } from "../token.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { ExpressSessionStoreOptions } from "./express-session-store-options.js";
@@ -165,7 +165,7 @@ export class ExpressSessionBackend {
       return null;
     } catch (error) {
       const existing = await this.#call(() => this.sessions.load(id));
-      if (existing === null) throw storeError(error);
+      if (existing === null) throw toStoreError(error);
       return existing.record;
     }
   }
@@ -241,8 +241,7 @@ export class ExpressSessionBackend {
   }
 
   #isExpired(record: SessionRecord): boolean {
-    const now = this.#clock.now();
-    return record.expiresAt.getTime() <= now || record.absoluteExpiresAt.getTime() <= now;
+    return isExpired(record, this.#clock.now());
   }
 
   #remember(id: string, read: SessionRecord | typeof DESTROYED): void {
@@ -255,15 +254,7 @@ export class ExpressSessionBackend {
     try {
       return await operation();
     } catch (error) {
-      throw storeError(error);
+      throw toStoreError(error);
     }
   }
-}
-
-/** A store failure as a {@link SessionStoreError} (503), unless it already is a {@link SessionError}. */
-function storeError(error: unknown): SessionError {
-  if (error instanceof SessionError) return error;
-  return new SessionStoreError(`Session store failed: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
 }

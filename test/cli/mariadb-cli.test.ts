@@ -1,7 +1,7 @@
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import mysql from "mysql2/promise";
 import { SessionManager } from "../../src/index.js";
+import { pollUntil } from "../support/poll-until.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase, type MariaDbDatabase } from "../support/mariadb.js";
 import { openTypeORM, User, type TypeORMTestDatabase } from "../support/typeorm.js";
 import { describeCliScenarios, type CliDatabase } from "./cli-scenarios.js";
@@ -23,15 +23,12 @@ describeCliScenarios("MariaDB", async (): Promise<CliDatabase> => {
 async function holdDeletes(url: string, waiting: number) {
   const [locker, watcher] = await Promise.all([mysql.createConnection({ uri: url }), mysql.createConnection({ uri: url })]);
   await locker.query("LOCK TABLES `Session` READ");
-  const waited = (async () => {
-    for (;;) {
-      const [rows] = await watcher.query<mysql.RowDataPacket[]>(
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE 'DELETE%' AND STATE LIKE 'Waiting for table%'",
-      );
-      if (Number(rows[0]!.n) >= waiting) return;
-      await sleep(25);
-    }
-  })();
+  const waited = pollUntil(`${waiting} DELETEs waiting for the lock`, async () => {
+    const [rows] = await watcher.query<mysql.RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE 'DELETE%' AND STATE LIKE 'Waiting for table%'",
+    );
+    return Number(rows[0]!.n) >= waiting;
+  });
   return {
     waited,
     release: async () => {

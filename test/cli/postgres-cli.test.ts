@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { pollUntil } from "../support/poll-until.js";
 import { createTestDatabase, postgresUrl, type TestDatabase } from "../support/postgres.js";
 import { describeCliScenarios, type CliDatabase } from "./cli-scenarios.js";
 import { jsonOf, runCli } from "./run-cli.js";
@@ -29,15 +29,12 @@ async function holdDeletes(url: string, waiting: number) {
   const watcher = new pg.Client({ connectionString: url });
   await Promise.all([locker.connect(), watcher.connect()]);
   await locker.query('BEGIN; LOCK TABLE "Session" IN SHARE MODE');
-  const waited = (async () => {
-    for (;;) {
-      const { rows } = await watcher.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE%'",
-      );
-      if (rows[0]!.n >= waiting) return;
-      await sleep(25);
-    }
-  })();
+  const waited = pollUntil(`${waiting} DELETEs waiting for the lock`, async () => {
+    const { rows } = await watcher.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'DELETE%'",
+    );
+    return rows[0]!.n >= waiting;
+  });
   return {
     waited,
     release: async () => {

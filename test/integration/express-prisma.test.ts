@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler } from "express";
 import request from "supertest";
 import { SessionManager, SessionStoreError } from "../../src/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { sessionCookie } from "../support/session-app.js";
 
 const secret = "integration-secret-integration-secret";
 let db: TestDatabase;
@@ -54,13 +55,6 @@ function createApp(sessions = SessionManager.fromPrisma(db.prisma, { secret }), 
   return { app, sessions };
 }
 
-function cookieOf(response: request.Response): string {
-  const cookies = response.headers["set-cookie"] as unknown as string[] | undefined;
-  const cookie = cookies?.find((c) => c.startsWith("sessionrow="));
-  if (!cookie) throw new Error(`no session cookie in ${JSON.stringify(response.headers)}`);
-  return cookie.split(";")[0]!;
-}
-
 describe("Express middleware on PostgreSQL (Prisma)", () => {
   beforeAll(async () => {
     await db.prisma.user.createMany({
@@ -75,7 +69,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const { app } = createApp();
     const login = await request(app).post("/login").type("form").send({ email: "ada@example.com" });
     expect(login.status).toBe(302);
-    const cookie = cookieOf(login);
+    const cookie = sessionCookie(login.headers);
     expect(login.headers["set-cookie"]![0]).toMatch(/HttpOnly/);
     expect(login.headers["set-cookie"]![0]).toMatch(/SameSite=Lax/);
     expect(login.headers["set-cookie"]![0]).toMatch(/Path=\//);
@@ -87,7 +81,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const { app } = createApp();
     const first = await request(app).get("/count");
     expect(first.body.views).toBe(1);
-    const cookie = cookieOf(first);
+    const cookie = sessionCookie(first.headers);
     for (let expected = 2; expected <= 4; expected++) {
       const next = await request(app).get("/count").set("Cookie", cookie);
       expect(next.body.views).toBe(expected);
@@ -99,9 +93,9 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
 
   it("kills the old cookie when setUser rotates the token", async () => {
     const { app } = createApp();
-    const anonymous = cookieOf(await request(app).get("/count"));
+    const anonymous = sessionCookie((await request(app).get("/count")).headers);
     const login = await request(app).post("/login").set("Cookie", anonymous).type("form").send({ email: "grace@example.com" });
-    const loggedIn = cookieOf(login);
+    const loggedIn = sessionCookie(login.headers);
     expect(loggedIn).not.toBe(anonymous);
     const old = await request(app).get("/me").set("Cookie", anonymous);
     expect(old.body).toEqual({ user: null, views: 0 });
@@ -111,7 +105,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
 
   it("answers a tampered cookie with a fresh session and no query", async () => {
     const { app } = createApp();
-    const cookie = cookieOf(await request(app).post("/login").type("form").send({ email: "ada@example.com" }));
+    const cookie = sessionCookie((await request(app).post("/login").type("form").send({ email: "ada@example.com" })).headers);
     const tampered = cookie.slice(0, -3) + (cookie.endsWith("A") ? "BBB" : "AAA");
     const queries: string[] = [];
     const counting = SessionManager.fromPrisma(db.prisma, { secret });
@@ -129,7 +123,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
 
   it("logout destroys the session row and clears the cookie", async () => {
     const { app } = createApp();
-    const cookie = cookieOf(await request(app).post("/login").type("form").send({ email: "ada@example.com" }));
+    const cookie = sessionCookie((await request(app).post("/login").type("form").send({ email: "ada@example.com" })).headers);
     const before = await db.prisma.session.count();
     const logout = await request(app).post("/logout").set("Cookie", cookie);
     expect(logout.headers["set-cookie"]?.[0]).toMatch(/^sessionrow=;/);
@@ -139,7 +133,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
 
   it("keeps all keys set by 20 parallel requests on one session", async () => {
     const { app } = createApp();
-    const cookie = cookieOf(await request(app).get("/set/start"));
+    const cookie = sessionCookie((await request(app).get("/set/start")).headers);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) => request(app).get(`/set/key${i}`).set("Cookie", cookie)),
     );
@@ -152,7 +146,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const { app } = createApp();
     const response = await request(app).get("/stream");
     expect(response.text).toBe("abc");
-    const keys = await request(app).get("/keys").set("Cookie", cookieOf(response));
+    const keys = await request(app).get("/keys").set("Cookie", sessionCookie(response.headers));
     expect(keys.body).toEqual(["streamed"]);
   });
 
@@ -172,7 +166,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const issued: string[] = [];
     for (const email of ["ada@example.com", "grace@example.com"]) {
       const login = await request(cookieApp).post("/login").type("form").send({ email });
-      issued.push(decodeURIComponent(cookieOf(login).split("=")[1]!));
+      issued.push(decodeURIComponent(sessionCookie(login.headers).split("=")[1]!));
       const counted = await request(headerApp).get("/count");
       issued.push(counted.headers["x-session-token"] as string);
     }
@@ -190,7 +184,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
   it("passes a store failure to Express as a 503 SessionStoreError, without crashing", async () => {
     const sessions = SessionManager.fromPrisma(db.prisma, { secret });
     const { app } = createApp(sessions);
-    const cookie = cookieOf(await request(app).get("/count"));
+    const cookie = sessionCookie((await request(app).get("/count")).headers);
     const failures: unknown[] = [];
     const onUnhandled = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onUnhandled);
