@@ -8,3 +8,9 @@ export type { ExpressSessionModule, ExpressSessionStoreMethods } from "./compat/
 export { ExpressSessionBackend } from "./compat/express-session-backend.js";
 export type { ExpressSessionObject } from "./compat/express-session-backend.js";
 export type { ExpressSessionStoreOptions } from "./compat/express-session-store-options.js";
+/**
+ * The manager, also exported here: an app that still runs express-session imports it from this entry
+ * point, which leaves express-session's own type of `req.session` alone (the `sessionrow` entry point
+ * types `req.session` as a sessionrow session).
+ */
+export { SessionManager } from "./session-manager.js";

@@ -11,3 +11,5 @@ export type { CookieTransportOptions } from "./transports/cookie-transport.js";
 export { HeaderTransport } from "./transports/header-transport.js";
 export type { HeaderTransportOptions } from "./transports/header-transport.js";
 export type { SessionTransport } from "./transports/session-transport.js";
+export type { TokenTransport } from "./transports/token-transport.js";
+export type { ExpressSessionAdoption } from "./compat/express-session-adoption.js";

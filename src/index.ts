@@ -6,10 +6,12 @@
  */
 export { SessionManager } from "./session-manager.js";
 export type { FromPrismaOptions, LoadOptions } from "./session-manager.js";
+export type { SessionLifecycle } from "./session-lifecycle.js";
+export type { ClearTokenAction, KeepTokenAction, SetTokenAction, TokenAction } from "./token-action.js";
 export type { SessionEvents } from "./session-events.js";
 export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
-export type { DictSession, SessionData, Updater } from "./session.js";
+export type { DictSession, SessionData, SetUserOptions, Updater } from "./session.js";
 export type {
   IterateOptions,
   LoadedSession,
@@ -37,5 +39,7 @@ export type { CookieTransportOptions } from "./transports/cookie-transport.js";
 export { HeaderTransport } from "./transports/header-transport.js";
 export type { HeaderTransportOptions } from "./transports/header-transport.js";
 export type { SessionTransport } from "./transports/session-transport.js";
+export type { TokenTransport } from "./transports/token-transport.js";
+export type { RequestHeaders, ResponseHeader } from "./transports/request-headers.js";
 export type { ExpressSessionOptions, SessionMiddleware } from "./express/session-middleware.js";
 export type { Register, RequestSession } from "./express/request-session.js";

@@ -35,6 +35,18 @@ export class ChangeLog {
     this.#changes.clear();
   }
 
+  /**
+   * Forgets the keys outside `changed` whose value this request set outright (a `set` or `delete`,
+   * maybe followed by updates): the request left them as it found them, so replaying them on another
+   * request's data would overwrite that request's change. Keys changed only by updaters stay: an
+   * updater is relative to whatever value it meets.
+   */
+  forgetUnchanged(changed: ReadonlySet<string>): void {
+    for (const [key, changes] of this.#changes) {
+      if (!changed.has(key) && changes[0]!.kind !== "update") this.#changes.delete(key);
+    }
+  }
+
   /** The value of `key` after replaying its changes on `base` (`undefined`: absent). */
   replay(key: string, base: unknown): unknown {
     let value = base;

@@ -32,7 +32,7 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** Its user's id, or `null`. */
     userId: TUserId | null;
   };
-  /** `setUser` was called (emitted then, before the session is saved). `id` is the session's new id after rotation. */
+  /** A user logged in with `setUser` (emitted once the session is saved). `id` is the session's id after rotation. */
   login: {
     /** The session's new id. */
     id: string;
@@ -41,7 +41,7 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** The user logged in before, or `null` when the session was anonymous. */
     previousUserId: TUserId | null;
   };
-  /** `clearUser` was called (emitted then, before the session is saved). */
+  /** A user logged out with `clearUser` (emitted once the session is saved). */
   logout: {
     /** The session's id. */
     id: string;
@@ -56,5 +56,15 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     attempt: number;
     /** What the manager did about it. */
     resolution: "merged" | "error" | "gone";
+  };
+  /**
+   * A listener of another event threw or rejected. The request and its write are unaffected; without
+   * a listener for `error`, the failure is reported with `process.emitWarning`.
+   */
+  error: {
+    /** The event whose listener failed. */
+    event: Exclude<keyof SessionEvents, "error">;
+    /** What the listener threw or rejected with. */
+    error: unknown;
   };
 }

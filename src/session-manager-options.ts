@@ -30,8 +30,8 @@ export interface SessionManagerOptions {
    */
   absoluteTimeout?: Duration;
   /**
-   * A request that changes nothing records the visit (last seen, idle expiry) at most this often.
-   * Must be shorter than `idleTimeout`.
+   * A request that changes nothing records the visit (last seen, idle expiry) at most this often;
+   * `0` records every visit. Must be shorter than `idleTimeout`.
    * @default the smaller of one minute and a quarter of `idleTimeout`
    */
   touchAfter?: Duration;
@@ -133,7 +133,11 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     throw new SessionConfigError("absoluteTimeout must not be shorter than idleTimeout");
   }
   const touchAfter =
-    options.touchAfter === undefined ? Math.min(60_000, idleTimeout / 4) : toMilliseconds(options.touchAfter, "touchAfter");
+    options.touchAfter === undefined
+      ? Math.min(60_000, idleTimeout / 4)
+      : options.touchAfter === 0
+        ? 0
+        : toMilliseconds(options.touchAfter, "touchAfter");
   if (touchAfter >= idleTimeout) throw new SessionConfigError("touchAfter must be shorter than idleTimeout");
   const conflict = options.conflict ?? "merge";
   if (conflict !== "merge" && conflict !== "error") {

@@ -1,7 +1,13 @@
+import { canonicalJson } from "./canonical-json.js";
 import { SessionDataError } from "./errors.js";
 import { serializeJsonValue } from "./json-value.js";
 import { ChangeLog, type KeyChange } from "./session-changes.js";
 import type { SessionDataRecord, SessionRecord, UserId } from "./session-store.js";
+
+/** A login or logout, reported by the manager once the session is saved. */
+export type SessionStateEvent<TUserId extends UserId> =
+  | { readonly type: "login"; readonly userId: TUserId; readonly previousUserId: TUserId | null }
+  | { readonly type: "logout"; readonly userId: TUserId };
 
 const byteLength = (text: string): number => Buffer.byteLength(text, "utf8");
 
@@ -24,9 +30,7 @@ export class SessionState<TUserId extends UserId = UserId> {
   tokenIssued = false;
   /** The client's token must be cleared (destroyed, or the token it sent is dead). */
   tokenCleared = false;
-  /** A commit is reading the data: changes now would be lost, so the session refuses them. */
-  committing = false;
-  /** The response carrying this session has been sent: later changes would never be saved. */
+  /** The session was committed: later changes would never be saved, so the session refuses them. */
   sealed = false;
   readonly data = new Map<string, unknown>();
   readonly changes = new ChangeLog();
@@ -34,6 +38,7 @@ export class SessionState<TUserId extends UserId = UserId> {
   #snapshots = new Map<string, string>();
   /** Bytes each key adds to the serialized data object: `"key":value`. */
   #sizes = new Map<string, number>();
+  #events: SessionStateEvent<TUserId>[] = [];
 
   constructor(token: string, id: string, record: SessionRecord<TUserId>, stored: boolean, readonly maxDataBytes: number) {
     this.token = token;
@@ -53,6 +58,7 @@ export class SessionState<TUserId extends UserId = UserId> {
     this.userId = record.userId;
     this.userChanged = false;
     this.tokenIssued = false;
+    this.#events = [];
     this.changes.clear();
     this.#resetFrom(record.data);
   }
@@ -85,13 +91,18 @@ export class SessionState<TUserId extends UserId = UserId> {
     this.changes.record(key, change);
   }
 
-  /** Keys whose value differs from the stored row: recorded changes and in-place mutations. */
+  /**
+   * Keys whose value differs from the stored row, however they changed (`set`, `update`, in place). A
+   * key set back to the value it was loaded with is not a change.
+   */
   changedKeys(): Set<string> {
-    const changed = new Set(this.changes.keys());
+    const changed = new Set<string>();
     for (const [key, value] of this.data) {
-      if (changed.has(key)) continue;
       const snapshot = this.#snapshots.get(key);
-      if (snapshot === undefined || safeStringify(value) !== snapshot) changed.add(key);
+      const json = safeStringify(value);
+      if (json === snapshot) continue;
+      // The database may have reordered object keys (jsonb does): equal values are not a change.
+      if (json === undefined || snapshot === undefined || canonicalJson(value) !== canonicalJson(JSON.parse(snapshot))) changed.add(key);
     }
     for (const key of this.#snapshots.keys()) if (!this.data.has(key)) changed.add(key);
     return changed;
@@ -99,7 +110,22 @@ export class SessionState<TUserId extends UserId = UserId> {
 
   /** True when a commit has content to write (data, user, or token). */
   isDirty(): boolean {
-    return this.userChanged || this.rotated || this.changedKeys().size > 0;
+    return this.userId !== this.record.userId || this.rotated || this.changedKeys().size > 0;
+  }
+
+  /** Whether the session holds anything worth storing: data or a user. */
+  hasInfo(): boolean {
+    return this.userId !== null || this.data.size > 0;
+  }
+
+  /** Events that happened to this session (login, logout), reported once it is saved. */
+  takeEvents(): SessionStateEvent<TUserId>[] {
+    return this.#events.splice(0);
+  }
+
+  /** Records an event to report once the session is saved. */
+  addEvent(event: SessionStateEvent<TUserId>): void {
+    this.#events.push(event);
   }
 
   /**
@@ -129,7 +155,9 @@ export class SessionState<TUserId extends UserId = UserId> {
    * key replayed on it. In-place mutations without a recorded change count as a `set`.
    */
   rebase(fresh: SessionRecord<TUserId>): void {
-    for (const key of this.changedKeys()) {
+    const changed = this.changedKeys();
+    this.changes.forgetUnchanged(changed);
+    for (const key of changed) {
       if (!this.changes.has(key)) {
         this.changes.record(key, this.data.has(key) ? { kind: "set", value: this.data.get(key) } : { kind: "delete" });
       }

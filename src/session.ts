@@ -51,8 +51,17 @@ export interface SessionContext<TUser, TUserId extends UserId> {
   loadUser(userId: TUserId): Promise<TUser | null>;
   destroy(state: SessionState<TUserId>): Promise<void>;
   rotate(state: SessionState<TUserId>): void;
-  userLoggedIn(state: SessionState<TUserId>, previousUserId: TUserId | null): void;
-  userLoggedOut(state: SessionState<TUserId>, previousUserId: TUserId): void;
+}
+
+/** Options of {@link Session.setUser} and {@link Session.clearUser}. */
+export interface SetUserOptions {
+  /**
+   * Issue a new token, so that a token known before the login (planted by an attacker: session
+   * fixation) or before the logout is worthless afterwards. Turn it off only where the token is not
+   * yours to change (the express-session bridge: express-session owns its session ids).
+   * @default true
+   */
+  rotate?: boolean;
 }
 
 /** Keys starting with this are the library's (namespaces, flash messages). */
@@ -62,9 +71,14 @@ const NAMESPACE_PREFIX = "$ns:";
 
 type FlashMessages = Record<string, string[]>;
 
+/** The top-level key of the data object that holds namespace `name` (the stored layout, for sessionrow's own integrations). */
+export function namespaceKey(name: string): string {
+  return `${NAMESPACE_PREFIX}${name}`;
+}
+
 const stateOf = new WeakMap<object, SessionState<UserId>>();
 
-/** The state behind a session, for the manager and the transports. */
+/** The state behind a session: for the core (manager, policy, save engine) only, never for an adapter. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session, whatever its data and user types
 export function sessionState<TUserId extends UserId>(session: Session<any, unknown, TUserId>): SessionState<TUserId> {
   const state = stateOf.get(session);
@@ -143,7 +157,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
 
   /** Whether the session holds anything worth storing: data or a user. */
   hasInfo(): boolean {
-    return this.#state.userId !== null || this.#state.data.size > 0;
+    return this.#state.hasInfo();
   }
 
   /**
@@ -161,29 +175,30 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
 
   /**
    * Logs a user in: stores their id as the foreign key and rotates the token, so a token planted
-   * before login (session fixation) is worthless afterwards. Pass the user row or its id.
+   * before login (session fixation) is worthless afterwards. Pass the user row or its id. The `login`
+   * event fires once the session is saved.
    */
-  async setUser(user: TUser | TUserId): Promise<void> {
+  async setUser(user: TUser | TUserId, options: SetUserOptions = {}): Promise<void> {
     this.#assertWritable();
     const userId = userIdOf<TUserId>(user);
     const previous = this.#state.userId;
     this.#state.userId = userId;
     this.#state.userChanged = true;
-    this.#context.rotate(this.#state);
+    if (options.rotate ?? true) this.#context.rotate(this.#state);
     this.#userCache = typeof user === "object" ? { userId, user: Promise.resolve(user as TUser) } : undefined;
-    this.#context.userLoggedIn(this.#state, previous);
+    if (previous !== userId) this.#state.addEvent({ type: "login", userId, previousUserId: previous });
   }
 
-  /** Logs the user out, keeping the session's data; rotates the token. */
-  async clearUser(): Promise<void> {
+  /** Logs the user out, keeping the session's data; rotates the token. The `logout` event fires once the session is saved. */
+  async clearUser(options: SetUserOptions = {}): Promise<void> {
     this.#assertWritable();
     const previous = this.#state.userId;
     if (previous === null) return;
     this.#state.userId = null;
     this.#state.userChanged = true;
     this.#userCache = undefined;
-    this.#context.rotate(this.#state);
-    this.#context.userLoggedOut(this.#state, previous);
+    if (options.rotate ?? true) this.#context.rotate(this.#state);
+    this.#state.addEvent({ type: "logout", userId: previous });
   }
 
   /** Issues a new token for the same session data; the old token stops working when the session is saved. */
@@ -265,7 +280,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     if (typeof name !== "string" || name.length === 0) {
       throw new SessionDataError("A namespace name must be a non-empty string");
     }
-    return new SessionNamespace<NS>(this.#state as SessionState<UserId>, `${NAMESPACE_PREFIX}${name}`, () => this.#assertWritable());
+    return new SessionNamespace<NS>(this.#state as SessionState<UserId>, namespaceKey(name), () => this.#assertWritable());
   }
 
   /** Queues a message for the next request that calls {@link consumeFlash} with the same kind. */
@@ -277,10 +292,14 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     });
   }
 
-  /** Returns and removes the queued messages of `kind` (empty when there are none). */
+  /**
+   * Returns and removes the queued messages of `kind` (empty when there are none).
+   * @throws SessionStateError on a read-only or committed session: consuming a message changes the session.
+   */
   consumeFlash(kind: string): string[] {
+    this.#assertWritable();
     const messages = own((this.#state.data.get(FLASH_KEY) ?? {}) as FlashMessages, kind) ?? [];
-    if (messages.length === 0 || this.#readOnly) return [...messages];
+    if (messages.length === 0) return [];
     const consumed = messages.length;
     this.#update(FLASH_KEY, (current) => {
       const queue = (current ?? {}) as FlashMessages;
@@ -299,9 +318,9 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     if (this.#readOnly) {
       throw new SessionStateError("This session is read-only: it cannot be changed, and it is never saved");
     }
-    if (this.#state.committing || this.#state.sealed) {
+    if (this.#state.sealed) {
       throw new SessionStateError(
-        "This session is being saved because the response is being sent: change it before sending the response",
+        "This session was committed (its response is being sent): change it before sending the response",
       );
     }
   }

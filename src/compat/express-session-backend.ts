@@ -1,19 +1,11 @@
-import { toMilliseconds } from "../duration.js";
-import { ConflictError, toStoreError } from "../errors.js";
-import { serializeJsonValue } from "../json-value.js";
-import type { Clock } from "../session-manager-options.js";
-import { isExpired, type SessionDataRecord, type SessionRecord, type SessionStore, type UserId } from "../session-store.js";
-import { sessionIdOf } from "../token.js";
-import { canonicalJson } from "./canonical-json.js";
+import { isExpired, type SessionRecord, type UserId } from "../session-store.js";
+import { namespaceKey, type Session, type SessionData } from "../session.js";
+import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { ExpressSessionStoreOptions } from "./express-session-store-options.js";
+import { EXPRESS_SESSION_NAMESPACE } from "./express-session-layout.js";
 
-/** Where express-session's cookie settings live in the `data` column (`$` keys are the library's). */
-const COOKIE_KEY = "$cookie";
 /** Reads remembered for the save that follows them in the same request; bounded against requests that never end. */
 const MAX_REMEMBERED_READS = 10_000;
-/** Remembered instead of a read when a session is destroyed: a request that read it before must not save it back. */
-const DESTROYED = Symbol("destroyed");
-const MAX_SAVE_ATTEMPTS = 16;
 
 /** A session as express-session hands it to a store and expects it back: its data and a `cookie`. */
 export interface ExpressSessionObject {
@@ -22,84 +14,95 @@ export interface ExpressSessionObject {
   [key: string]: unknown;
 }
 
-/** A session as it goes into the row. */
-interface SessionRow {
-  userId: UserId | null;
-  data: SessionDataRecord;
-  /** The expiry the cookie asks for (`null`: a browser-session cookie, expiring `ttl` after last use). */
-  cookieExpires: Date | null;
+/** express-session's cookie settings as stored: without `expires`, which moves on every request. */
+interface StoredCookie {
+  originalMaxAge?: number | null;
+  [setting: string]: unknown;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+type AnySession = Session<SessionData, any, UserId>;
 
 /**
  * The storage behind {@link expressSessionStore}: express-session's store operations as promises, on
- * the sessionrow table through any {@link SessionStore}. Rows are keyed by the SHA-256 of
- * express-session's session id, which is a plaintext bearer secret in its cookie: the table holds no
- * usable token. Saves follow express-session's semantics: whole objects, the last save wins.
+ * a {@link SessionManager}'s table and policy. Rows are keyed by the SHA-256 of express-session's
+ * session id (a plaintext bearer secret in its cookie), so the table holds no usable token. Each
+ * session is an ordinary sessionrow session: the app's fields are top-level keys, the user id
+ * (`userIdKey`) is the foreign key, express-session's cookie settings live in a namespace. Expiry,
+ * touch throttling, the store timeout, the data size limit and events are the manager's.
  */
 export class ExpressSessionBackend {
-  /** The sessionrow store the sessions are kept in. */
-  readonly sessions: SessionStore;
+  /** The manager whose table and policy the sessions use. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any manager: the bridge's sessions hold untyped data and never load users
+  readonly manager: SessionLifecycle<any, any, any>;
   readonly #userIdKey: string | null;
-  readonly #ttl: number;
-  readonly #absoluteTimeout: number;
-  readonly #touchAfter: number;
-  readonly #clock: Clock;
-  /** The row each `get()` returned, by row id, for the `set()` or `touch()` that ends the request. */
-  readonly #reads = new Map<string, SessionRecord | typeof DESTROYED>();
+  /** The sessions `get()` returned, by express-session id (newest last), for the `set()` or `touch()` that ends their request. */
+  readonly #reads = new Map<string, AnySession[]>();
+  #readCount = 0;
 
-  /** @throws SessionConfigError when an option is invalid. */
-  constructor(sessions: SessionStore, options: ExpressSessionStoreOptions = {}) {
-    this.sessions = sessions;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  constructor(manager: SessionLifecycle<any, any, any>, options: ExpressSessionStoreOptions = {}) {
+    this.manager = manager;
     this.#userIdKey = options.userIdKey === undefined ? "userId" : options.userIdKey;
-    this.#ttl = toMilliseconds(options.ttl ?? "1d", "ttl");
-    this.#absoluteTimeout = toMilliseconds(options.absoluteTimeout ?? "400d", "absoluteTimeout");
-    this.#touchAfter = options.touchAfter === 0 ? 0 : toMilliseconds(options.touchAfter ?? "1m", "touchAfter");
-    this.#clock = options.clock ?? { now: Date.now };
   }
 
   /** The session of express-session's id: `null` when unknown or expired (an expired row is deleted). */
   async get(sid: string): Promise<ExpressSessionObject | null> {
-    const id = sessionIdOf(sid);
-    const loaded = await this.#call(() => this.sessions.load(id));
-    if (loaded === null) return null;
-    const { record } = loaded;
-    if (this.#isExpired(record)) {
-      await this.#call(() => this.sessions.delete(id));
+    const session = await this.manager.loadUnsigned(sid);
+    if (session.isNew) return null;
+    const cookie = storedCookie(session.namespace(EXPRESS_SESSION_NAMESPACE).get("cookie"));
+    if (this.#cookieExpired(cookie, session.lastSeenAt)) {
+      await this.manager.destroy(session);
       return null;
     }
-    this.#remember(id, record);
-    return this.#toSession(record);
+    this.#remember(sid, session);
+    return this.#toObject(session.entries(), session.userId, cookie, session.lastSeenAt);
   }
 
   /**
-   * Saves the whole session, inserting it when new. A session destroyed meanwhile by a parallel request stays destroyed.
-   * @throws SessionDataError when a value cannot be stored alike on every database (e.g. a string with a NUL character).
+   * Saves the whole session, inserting it when new. A session that a request read and that was
+   * destroyed or revoked meanwhile (by a parallel request, another process, the CLI) stays destroyed.
+   * When parallel requests overlap, the keys each one changed are merged.
+   * @throws SessionDataError when a value cannot be stored (not JSON, over `maxDataBytes`, a `$` key).
    */
-  set(sid: string, session: ExpressSessionObject): Promise<void> {
-    return this.#save(sid, session, true);
+  async set(sid: string, object: ExpressSessionObject): Promise<void> {
+    const session = this.#takeRead(sid) ?? (await this.manager.loadUnsigned(sid));
+    const { cookie, fields, userId } = this.#fromObject(object);
+    for (const key of session.keys()) if (!Object.hasOwn(fields, key)) session.delete(key);
+    for (const [key, value] of Object.entries(fields)) session.set(key, value);
+    if (userId !== session.userId) {
+      if (userId === null) await session.clearUser({ rotate: false });
+      else await session.setUser(userId, { rotate: false });
+    }
+    setCookie(session, cookie);
+    await this.manager.commit(session);
   }
 
   /** Deletes a session. Idempotent. */
   async destroy(sid: string): Promise<void> {
-    const id = sessionIdOf(sid);
-    this.#remember(id, DESTROYED);
-    await this.#call(() => this.sessions.delete(id));
+    const session = await this.manager.loadUnsigned(sid);
+    if (!session.isNew) await this.manager.destroy(session);
   }
 
   /**
-   * Records a visit of a session its request did not change (last seen, sliding expiry): at most once per
-   * `touchAfter`, never for a session that no longer exists, and never rewriting data another request
-   * saved meanwhile; only changed cookie settings (e.g. a new `maxAge`) are saved.
+   * Records a visit of a session its request did not change (last seen, sliding expiry), as the
+   * manager's `touchAfter` allows; only changed cookie settings (e.g. a new `maxAge`) are saved.
+   * Never creates a session, and never brings back one destroyed meanwhile.
    */
-  touch(sid: string, session: ExpressSessionObject): Promise<void> {
-    return this.#save(sid, session, false);
+  async touch(sid: string, object: ExpressSessionObject): Promise<void> {
+    const session = this.#takeRead(sid) ?? (await this.manager.loadUnsigned(sid));
+    if (session.isNew) return;
+    setCookie(session, this.#fromObject(object).cookie);
+    await this.manager.commit(session);
   }
 
   /** Every live express-session session (without ids: the table holds only their hashes). Reads the whole table. */
   async all(): Promise<ExpressSessionObject[]> {
     const sessions: ExpressSessionObject[] = [];
-    await this.#forEachOwnRow(async (record) => {
-      if (!this.#isExpired(record)) sessions.push(this.#toSession(record));
+    await this.#forEachOwnRow(async (record, cookie) => {
+      if (isExpired(record, this.manager.options.clock.now()) || this.#cookieExpired(cookie, record.lastSeenAt)) return;
+      const fields = Object.entries(record.data).filter(([key]) => !key.startsWith("$"));
+      sessions.push(this.#toObject(fields, record.userId, cookie, record.lastSeenAt));
     });
     return sessions;
   }
@@ -112,149 +115,86 @@ export class ExpressSessionBackend {
   /** Deletes every express-session session; native sessionrow sessions in the same table stay. */
   async clear(): Promise<void> {
     this.#reads.clear();
-    await this.#forEachOwnRow((record) => this.sessions.delete(record.id));
+    this.#readCount = 0;
+    await this.#forEachOwnRow((record) => this.manager.destroy(record.id));
   }
 
-  /** `set()` (`create`) and `touch()`: a content change is one version-checked update, an unchanged session a throttled touch. */
-  async #save(sid: string, session: ExpressSessionObject, create: boolean): Promise<void> {
-    const id = sessionIdOf(sid);
-    const row = this.#toRow(session);
-    const read = this.#reads.get(id);
-    if (read === DESTROYED) return;
-    this.#reads.delete(id);
-    let current = read ?? (await this.#call(() => this.sessions.load(id)))?.record ?? null;
-    if (current === null) {
-      if (!create) return;
-      current = await this.#insert(id, row);
-      if (current === null) return;
-    }
-    for (let attempt = 1; ; attempt++) {
-      // A touch carries the session as its request read it: only its cookie settings (a new maxAge) may change.
-      const target = create ? row : { ...row, userId: current.userId, data: { ...current.data, [COOKIE_KEY]: row.data[COOKIE_KEY] } };
-      if (this.#sameContent(current, target)) return this.#touch(current, target);
-      if (await this.#update(current, target)) return;
-      const fresh = await this.#call(() => this.sessions.load(id));
-      // Destroyed by a parallel request (logout): saving now would resurrect it.
-      if (fresh === null) return;
-      if (attempt >= MAX_SAVE_ATTEMPTS) {
-        throw new ConflictError(`Session ${id} kept changing under parallel requests; gave up after ${attempt} attempts`);
-      }
-      current = fresh.record;
+  /** Runs `action` on every row written by this store (those holding express-session's namespace). */
+  async #forEachOwnRow(action: (record: SessionRecord, cookie: StoredCookie | undefined) => Promise<void>): Promise<void> {
+    const key = namespaceKey(EXPRESS_SESSION_NAMESPACE);
+    for await (const record of this.manager.iterate({ includeData: true })) {
+      if (!Object.hasOwn(record.data, key)) continue;
+      await action(record, storedCookie((record.data[key] as { cookie?: unknown } | null)?.cookie));
     }
   }
 
-  /** Inserts a new row; returns `null` when done, or the row a parallel request inserted first (to update). */
-  async #insert(id: string, row: SessionRow): Promise<SessionRecord | null> {
-    const now = this.#clock.now();
-    const absoluteExpiresAt = new Date(now + this.#absoluteTimeout);
-    const record: SessionRecord = {
-      id,
-      userId: row.userId,
-      data: row.data,
-      version: 0,
-      createdAt: new Date(now),
-      updatedAt: new Date(now),
-      lastSeenAt: new Date(now),
-      expiresAt: this.#expiry(row, now, absoluteExpiresAt),
-      absoluteExpiresAt,
-      ipAddress: null,
-      userAgent: null,
-    };
-    try {
-      await this.sessions.insert(record);
-      return null;
-    } catch (error) {
-      const existing = await this.#call(() => this.sessions.load(id));
-      if (existing === null) throw toStoreError(error);
-      return existing.record;
-    }
-  }
-
-  async #update(current: SessionRecord, row: SessionRow): Promise<boolean> {
-    const now = this.#clock.now();
-    return this.#call(() =>
-      this.sessions.updateIfVersion(current.id, current.version, {
-        id: current.id,
-        userId: row.userId,
-        data: row.data,
-        version: current.version + 1,
-        updatedAt: new Date(now),
-        lastSeenAt: new Date(now),
-        expiresAt: this.#expiry(row, now, current.absoluteExpiresAt),
-      }),
-    );
-  }
-
-  async #touch(current: SessionRecord, row: SessionRow): Promise<void> {
-    const now = this.#clock.now();
-    if (now - current.lastSeenAt.getTime() < this.#touchAfter) return;
-    const touch = { lastSeenAt: new Date(now), expiresAt: this.#expiry(row, now, current.absoluteExpiresAt) };
-    await this.#call(() => this.sessions.touch(current.id, touch));
-  }
-
-  /** Runs `action` on every row written by this store (those holding express-session's cookie). */
-  async #forEachOwnRow(action: (record: SessionRecord) => Promise<void> | void): Promise<void> {
-    await this.#call(async () => {
-      for await (const record of this.sessions.iterate()) if (COOKIE_KEY in record.data) await action(record);
-    });
-  }
-
-  #toRow(session: ExpressSessionObject): SessionRow {
+  /** The parts of express-session's object: its cookie settings, the app's fields, and the user id for the foreign key. */
+  #fromObject(object: ExpressSessionObject): { cookie: StoredCookie | undefined; fields: Record<string, unknown>; userId: UserId | null } {
     // The JSON round trip every express-session store does: Dates become strings, `cookie` its toJSON().
-    const { cookie, ...json } = JSON.parse(JSON.stringify(session)) as Record<string, unknown> & {
-      cookie?: { expires?: string | null };
-    };
-    const { expires, ...cookieSettings } = cookie ?? {};
+    const { cookie, ...fields } = JSON.parse(JSON.stringify(object)) as Record<string, unknown> & { cookie?: StoredCookie & { expires?: unknown } };
     let userId: UserId | null = null;
     if (this.#userIdKey !== null) {
-      const value = json[this.#userIdKey];
+      const value = fields[this.#userIdKey];
       if (typeof value === "string" || typeof value === "number") {
         userId = value;
-        delete json[this.#userIdKey];
+        delete fields[this.#userIdKey];
       }
     }
-    // Every database must store the data alike (PostgreSQL's jsonb refuses NUL characters, for one).
-    for (const [key, value] of Object.entries(json)) serializeJsonValue(key, value);
-    return {
-      userId,
-      data: { ...json, [COOKIE_KEY]: cookieSettings },
-      cookieExpires: typeof expires === "string" ? new Date(expires) : null,
-    };
+    if (cookie === undefined) return { cookie: undefined, fields, userId };
+    const { expires: _expires, ...settings } = cookie;
+    return { cookie: settings, fields, userId };
   }
 
-  #toSession(record: SessionRecord): ExpressSessionObject {
-    const { [COOKIE_KEY]: cookie, ...data } = record.data;
-    const settings = (cookie ?? {}) as { originalMaxAge?: number | null };
-    const expires = typeof settings.originalMaxAge === "number" ? record.expiresAt.toISOString() : null;
-    const session: Record<string, unknown> = { ...data, cookie: { ...settings, expires } };
-    if (this.#userIdKey !== null && record.userId !== null) session[this.#userIdKey] = record.userId;
-    return session;
+  #toObject(fields: Iterable<[string, unknown]>, userId: UserId | null, cookie: StoredCookie | undefined, lastSeenAt: Date): ExpressSessionObject {
+    const object: ExpressSessionObject = Object.fromEntries(fields);
+    if (this.#userIdKey !== null && userId !== null) object[this.#userIdKey] = userId;
+    if (cookie !== undefined) {
+      const expiresAt = cookieExpiry(cookie, lastSeenAt);
+      object.cookie = { ...cookie, expires: expiresAt === null ? null : new Date(expiresAt).toISOString() };
+    }
+    return object;
   }
 
-  #sameContent(record: SessionRecord, row: SessionRow): boolean {
-    return record.userId === row.userId && canonicalJson(record.data) === canonicalJson(row.data);
+  /** Whether the cookie's own lifetime (`maxAge` after the last visit, as express-session's MemoryStore counts it) has passed. */
+  #cookieExpired(cookie: StoredCookie | undefined, lastSeenAt: Date): boolean {
+    const expiresAt = cookie === undefined ? null : cookieExpiry(cookie, lastSeenAt);
+    return expiresAt !== null && expiresAt <= this.manager.options.clock.now();
   }
 
-  #expiry(row: SessionRow, now: number, absoluteExpiresAt: Date): Date {
-    const wanted = row.cookieExpires?.getTime() ?? now + this.#ttl;
-    return new Date(Math.min(wanted, absoluteExpiresAt.getTime()));
-  }
-
-  #isExpired(record: SessionRecord): boolean {
-    return isExpired(record, this.#clock.now());
-  }
-
-  #remember(id: string, read: SessionRecord | typeof DESTROYED): void {
-    this.#reads.delete(id);
-    this.#reads.set(id, read);
-    if (this.#reads.size > MAX_REMEMBERED_READS) this.#reads.delete(this.#reads.keys().next().value!);
-  }
-
-  async #call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toStoreError(error);
+  #remember(sid: string, session: AnySession): void {
+    const reads = this.#reads.get(sid);
+    if (reads) reads.push(session);
+    else this.#reads.set(sid, [session]);
+    if (++this.#readCount > MAX_REMEMBERED_READS) {
+      const [oldest, sessions] = this.#reads.entries().next().value!;
+      sessions.shift();
+      this.#readCount--;
+      if (sessions.length === 0) this.#reads.delete(oldest);
     }
   }
+
+  /** The newest session a request read under `sid` and has not saved yet. */
+  #takeRead(sid: string): AnySession | undefined {
+    const reads = this.#reads.get(sid);
+    if (!reads) return undefined;
+    const session = reads.pop();
+    this.#readCount--;
+    if (reads.length === 0) this.#reads.delete(sid);
+    return session;
+  }
+}
+
+function storedCookie(value: unknown): StoredCookie | undefined {
+  return typeof value === "object" && value !== null ? (value as StoredCookie) : undefined;
+}
+
+function cookieExpiry(cookie: StoredCookie, lastSeenAt: Date): number | null {
+  return typeof cookie.originalMaxAge === "number" ? lastSeenAt.getTime() + cookie.originalMaxAge : null;
+}
+
+/** Stores express-session's cookie settings in the session's namespace (or removes them when the object came without). */
+function setCookie(session: AnySession, cookie: StoredCookie | undefined): void {
+  const namespace = session.namespace(EXPRESS_SESSION_NAMESPACE);
+  if (cookie === undefined) namespace.delete("cookie");
+  else namespace.set("cookie", cookie);
 }

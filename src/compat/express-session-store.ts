@@ -1,4 +1,4 @@
-import type { SessionStore } from "../session-store.js";
+import type { SessionLifecycle } from "../session-lifecycle.js";
 import { ExpressSessionBackend, type ExpressSessionObject } from "./express-session-backend.js";
 import type { ExpressSessionStoreOptions } from "./express-session-store-options.js";
 
@@ -35,28 +35,30 @@ export interface ExpressSessionStoreMethods {
 const storeClasses = new WeakMap<object, new (backend: ExpressSessionBackend) => ExpressSessionStoreMethods>();
 
 /**
- * An express-session store keeping sessions in the sessionrow table, through any {@link SessionStore}
- * (Prisma, TypeORM): an app on express-session switches its storage with one line, and can move to
- * sessionrow's own middleware later. Pass the `express-session` module itself (as with
- * connect-pg-simple), so sessionrow never loads express-session on its own.
+ * An express-session store keeping sessions in the sessionrow table, on a {@link SessionManager}'s
+ * policy: an app on express-session switches its storage with one line, and can move to sessionrow's
+ * own middleware later without logging anybody out (`sessions.express({ adoptExpressSession })`).
+ * Pass the `express-session` module itself (as with connect-pg-simple), so sessionrow never loads
+ * express-session on its own. Same as `sessions.expressSessionStore(session, options)`.
  *
- * Semantics stay express-session's: the whole session object is saved and the last save wins;
- * express-session keeps its session id in plaintext in its signed cookie, so the table stores only
- * the id's SHA-256. `req.session.userId` (see `userIdKey`) goes to the `userId` foreign key.
+ * Semantics stay express-session's: the whole session object is saved (parallel requests that change
+ * different keys are merged, where express-session's stores let the last save win); express-session
+ * keeps its session id in plaintext in its signed cookie, so the table stores only the id's SHA-256.
+ * `req.session.userId` (see `userIdKey`) goes to the `userId` foreign key. Expiry is the manager's
+ * (`idleTimeout`, `absoluteTimeout`) and, when the cookie has a `maxAge`, the cookie's.
  *
  * @example
  * ```ts
  * import session from "express-session";
  * import { expressSessionStore } from "sessionrow/express-session";
- * import { PrismaStore } from "sessionrow/prisma";
  *
- * app.use(session({ store: expressSessionStore(session, new PrismaStore(prisma)), secret, resave: false, saveUninitialized: false }));
+ * app.use(session({ store: expressSessionStore(session, sessions), secret, resave: false, saveUninitialized: false }));
  * ```
- * @throws SessionConfigError when an option is invalid.
  */
 export function expressSessionStore<M extends ExpressSessionModule>(
   session: M,
-  store: SessionStore,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manager of any data, user and user id type
+  manager: SessionLifecycle<any, any, any>,
   options: ExpressSessionStoreOptions = {},
 ): InstanceType<M["Store"]> & ExpressSessionStoreMethods {
   let StoreClass = storeClasses.get(session.Store);
@@ -64,7 +66,7 @@ export function expressSessionStore<M extends ExpressSessionModule>(
     StoreClass = defineStoreClass(session.Store as unknown as new () => object);
     storeClasses.set(session.Store, StoreClass);
   }
-  return new StoreClass(new ExpressSessionBackend(store, options)) as InstanceType<M["Store"]> & ExpressSessionStoreMethods;
+  return new StoreClass(new ExpressSessionBackend(manager, options)) as InstanceType<M["Store"]> & ExpressSessionStoreMethods;
 }
 
 /** A subclass of express-session's `Store` (which brings `regenerate`, `load`, `createSession`) calling the backend. */
@@ -104,10 +106,14 @@ function defineStoreClass(Base: new () => object): new (backend: ExpressSessionB
   };
 }
 
-/** Calls a Node-style callback with the outcome of `promise`. */
+/**
+ * Calls a Node-style callback with the outcome of `promise`, outside the promise chain: an exception
+ * thrown by the callback is an uncaught exception, as with express-session's MemoryStore, instead of
+ * vanishing as an unhandled rejection.
+ */
 function settle<T>(promise: Promise<T>, callback: Callback<T> | undefined): void {
   promise.then(
-    (result) => callback?.(null, result),
-    (error: unknown) => callback?.(error),
+    (result) => process.nextTick(() => callback?.(null, result)),
+    (error: unknown) => process.nextTick(() => callback?.(error)),
   );
 }

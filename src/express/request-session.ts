@@ -1,5 +1,4 @@
 import type { Session } from "../session.js";
-import type { SessionManager } from "../session-manager.js";
 
 /**
  * Register your manager once to type `req.session` (data and user) across the app:
@@ -15,8 +14,10 @@ import type { SessionManager } from "../session-manager.js";
 export interface Register {}
 
 /** The type of `req.session`: the registered manager's session, else an untyped session. */
-export type RequestSession = Register extends { sessionManager: SessionManager<infer Data, infer TUser, infer TUserId> }
-  ? Session<Data, TUser, TUserId>
+export type RequestSession = Register extends { sessionManager: { load(...args: never[]): Promise<infer S> } }
+  ? S extends Session<infer Data, infer TUser, infer TUserId>
+    ? Session<Data, TUser, TUserId>
+    : Session
   : Session;
 
 declare global {

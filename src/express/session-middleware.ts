@@ -1,22 +1,26 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { adoptExpressSession, type ExpressSessionAdoption } from "../compat/express-session-adoption.js";
+import type { LoadOptions } from "../load-options.js";
 import type { Session } from "../session.js";
-import { sessionState } from "../session.js";
-import type { SessionManager } from "../session-manager.js";
+import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { UserId } from "../session-store.js";
+import type { TokenAction } from "../token-action.js";
 import { CookieTransport, type CookieTransportOptions } from "../transports/cookie-transport.js";
 import { HeaderTransport, type HeaderTransportOptions } from "../transports/header-transport.js";
+import type { ResponseHeader } from "../transports/request-headers.js";
 import type { SessionTransport } from "../transports/session-transport.js";
+import type { TokenTransport } from "../transports/token-transport.js";
 import { holdResponseUntil } from "./hold-response.js";
-import type { RequestSession } from "./request-session.js";
 
 /** Options of the Express middleware. */
 export interface ExpressSessionOptions {
   /**
-   * How the token travels: `"cookie"` (default), `"header"` (`Authorization: Bearer`), or your own
-   * {@link SessionTransport}.
+   * How the token travels: `"cookie"` (default), `"header"` (`Authorization: Bearer`), a
+   * {@link TokenTransport} (headers in, headers out), or a {@link SessionTransport} of your own
+   * (request in, response out).
    * @default "cookie"
    */
-  transport?: "cookie" | "header" | SessionTransport;
+  transport?: "cookie" | "header" | TokenTransport | SessionTransport;
   /** Cookie options, for the cookie transport. */
   cookie?: CookieTransportOptions;
   /** Header options, for the header transport. */
@@ -27,6 +31,13 @@ export interface ExpressSessionOptions {
    * @example (req) => req.method === "GET" && req.url.startsWith("/assets/")
    */
   readOnly?: (req: IncomingMessage) => boolean;
+  /**
+   * During a migration from express-session: a request that brings no sessionrow token but a valid
+   * express-session cookie gets that session (stored by `sessions.expressSessionStore()`), under a new
+   * sessionrow token; the old cookie is cleared. Nobody is logged out by the switch.
+   * @example { secret: process.env.OLD_EXPRESS_SESSION_SECRET! }
+   */
+  adoptExpressSession?: ExpressSessionAdoption;
 }
 
 /** An Express-compatible middleware function (no dependency on Express itself). */
@@ -35,21 +46,31 @@ export type SessionMiddleware = (req: IncomingMessage, res: ServerResponse, next
 /**
  * Express middleware: loads `req.session` before the route runs and saves it before the response
  * is sent, so a redirect after `setUser()` is followed by a request that sees the user. Store
- * failures reach Express as `next(err)` (a `SessionStoreError`, status 503; a `ConflictError`, 409).
+ * failures reach Express as `next(err)` (a `SessionStoreError`, status 503; a `ConflictError`, 409)
+ * and the held response is replaced by the error response, without a session cookie.
  */
 export function sessionMiddleware<Data extends object, TUser, TUserId extends UserId>(
-  manager: SessionManager<Data, TUser, TUserId>,
+  manager: SessionLifecycle<Data, TUser, TUserId>,
   options: ExpressSessionOptions = {},
 ): SessionMiddleware {
-  const transport = resolveTransport(options);
+  const transport = nodeTransport(options);
   return (req, res, next) => {
-    const readOnly = options.readOnly?.(req) ?? false;
-    const ipAddress = (req as { ip?: string }).ip ?? req.socket?.remoteAddress ?? null;
-    const userAgent = req.headers["user-agent"] ?? null;
-    manager.load(transport.getToken(req), { readOnly, ipAddress, userAgent }).then(
-      (session) => {
+    const loadOptions: LoadOptions = {
+      readOnly: options.readOnly?.(req) ?? false,
+      ipAddress: (req as { ip?: string }).ip ?? req.socket?.remoteAddress ?? null,
+      userAgent: req.headers["user-agent"] ?? null,
+    };
+    loadSession(manager, transport.getToken(req), req, options.adoptExpressSession, loadOptions).then(
+      ({ session, headers }) => {
         (req as { session?: unknown }).session = session;
-        holdResponseUntil(res, () => commitAndSendToken(manager, session, transport, res), next);
+        holdResponseUntil(
+          res,
+          async () => {
+            transport.apply(res, await manager.commit(session));
+            for (const [name, value] of headers) appendHeader(res, name, value);
+          },
+          next,
+        );
         next();
       },
       (error: unknown) => next(error),
@@ -57,29 +78,58 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   };
 }
 
-async function commitAndSendToken<Data extends object, TUser, TUserId extends UserId>(
-  manager: SessionManager<Data, TUser, TUserId>,
-  session: Session<Data, TUser, TUserId>,
-  transport: SessionTransport,
-  res: ServerResponse,
-): Promise<void> {
-  const state = sessionState(session);
-  state.sealed = true;
-  await manager.commit(session);
-  if (state.tokenIssued) {
-    transport.setToken(res, manager.signedToken(session), state.record.absoluteExpiresAt);
-    state.tokenIssued = false;
-    state.tokenCleared = false;
-  } else if (state.tokenCleared && !state.stored) {
-    transport.setToken(res, null, new Date(0));
-    state.tokenCleared = false;
+/** The request's session, adopted from an express-session cookie when configured and no sessionrow token came. */
+async function loadSession<Data extends object, TUser, TUserId extends UserId>(
+  manager: SessionLifecycle<Data, TUser, TUserId>,
+  token: string | undefined,
+  req: IncomingMessage,
+  adoption: ExpressSessionAdoption | undefined,
+  options: LoadOptions,
+): Promise<{ session: Session<Data, TUser, TUserId>; headers: ResponseHeader[] }> {
+  if (token === undefined && adoption !== undefined && !options.readOnly) {
+    const adopted = await adoptExpressSession(manager, req.headers, adoption, options);
+    if (adopted !== null) return adopted;
   }
+  return { session: await manager.load(token, options), headers: [] };
 }
 
-function resolveTransport(options: ExpressSessionOptions): SessionTransport {
-  if (options.transport === "header") return new HeaderTransport(options.header);
-  if (options.transport === undefined || options.transport === "cookie") return new CookieTransport(options.cookie);
-  return options.transport;
+/** A transport as the middleware uses it: the token from a Node request, an action onto a Node response. */
+interface NodeTransport {
+  getToken(req: IncomingMessage): string | undefined;
+  apply(res: ServerResponse, action: TokenAction): void;
 }
 
-export type { RequestSession };
+function nodeTransport(options: ExpressSessionOptions): NodeTransport {
+  const transport =
+    options.transport === "header"
+      ? new HeaderTransport(options.header)
+      : options.transport === undefined || options.transport === "cookie"
+        ? new CookieTransport(options.cookie)
+        : options.transport;
+  if ("readToken" in transport) {
+    return {
+      getToken: (req) => transport.readToken(req.headers),
+      apply: (res, action) => {
+        for (const [name, value] of transport.responseHeaders(action)) appendHeader(res, name, value);
+      },
+    };
+  }
+  return {
+    getToken: (req) => transport.getToken(req),
+    apply: (res, action) => {
+      if (action.type === "set") transport.setToken(res, action.token, action.expiresAt);
+      else if (action.type === "clear") transport.setToken(res, null, new Date(0));
+    },
+  };
+}
+
+/** Adds a response header; `Set-Cookie` values accumulate, any other header is replaced. */
+function appendHeader(res: ServerResponse, name: string, value: string): void {
+  if (name.toLowerCase() !== "set-cookie") {
+    res.setHeader(name, value);
+    return;
+  }
+  const existing = res.getHeader("Set-Cookie");
+  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+  res.setHeader("Set-Cookie", [...cookies, value]);
+}

@@ -53,9 +53,9 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   /** Applies the session middleware to every route but the `exclude`d ones (Nest calls it). */
   configure(consumer: MiddlewareConsumer): void {
-    const { transport, cookie, header, readOnly, exclude = [] } = this.options;
+    const { transport, cookie, header, readOnly, adoptExpressSession, exclude = [] } = this.options;
     consumer
-      .apply(sessionMiddleware(this.manager, { transport, cookie, header, readOnly }))
+      .apply(sessionMiddleware(this.manager, { transport, cookie, header, readOnly, adoptExpressSession }))
       .exclude(...exclude)
       .forRoutes("*");
   }

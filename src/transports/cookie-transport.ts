@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse, serialize, type SerializeOptions } from "cookie";
 import { SessionConfigError } from "../errors.js";
-import type { SessionTransport } from "./session-transport.js";
+import type { TokenAction } from "../token-action.js";
+import { headerValues, type RequestHeaders, type ResponseHeader } from "./request-headers.js";
+import type { TokenTransport } from "./token-transport.js";
 
 /** Options of the cookie transport (the default). */
 export interface CookieTransportOptions {
@@ -36,12 +37,13 @@ export interface CookieTransportOptions {
 }
 
 /** Reads and writes the signed token in an HttpOnly cookie. */
-export class CookieTransport implements SessionTransport {
+export class CookieTransport implements TokenTransport {
   /** The cookie name actually used (with any `__Host-` prefix). */
   readonly name: string;
   readonly #attributes: SerializeOptions;
   readonly #persistent: boolean;
 
+  /** @throws SessionConfigError when the options contradict each other (e.g. `sameSite: "none"` without `secure`). */
   constructor(options: CookieTransportOptions = {}) {
     const secure = options.secure ?? process.env.NODE_ENV === "production";
     const sameSite = options.sameSite ?? "lax";
@@ -61,23 +63,22 @@ export class CookieTransport implements SessionTransport {
     };
   }
 
-  getToken(req: IncomingMessage): string | undefined {
-    const header = req.headers.cookie;
-    if (typeof header !== "string" || header.length === 0) return undefined;
-    return parse(header)[this.name];
+  /** The token in the request's `Cookie` header(s), if any. */
+  readToken(headers: RequestHeaders): string | undefined {
+    for (const header of headerValues(headers, "cookie")) {
+      const value = parse(header)[this.name];
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
-  setToken(res: ServerResponse, token: string | null, expiresAt: Date): void {
+  /** A `Set-Cookie` header that sets or clears the cookie; none when the token stays. */
+  responseHeaders(action: TokenAction): ResponseHeader[] {
+    if (action.type === "none") return [];
     const cookie =
-      token === null
+      action.type === "clear"
         ? serialize(this.name, "", { ...this.#attributes, expires: new Date(0) })
-        : serialize(this.name, token, { ...this.#attributes, ...(this.#persistent ? { expires: expiresAt } : {}) });
-    appendSetCookie(res, cookie);
+        : serialize(this.name, action.token, { ...this.#attributes, ...(this.#persistent ? { expires: action.expiresAt } : {}) });
+    return [["Set-Cookie", cookie]];
   }
-}
-
-function appendSetCookie(res: ServerResponse, cookie: string): void {
-  const existing = res.getHeader("Set-Cookie");
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader("Set-Cookie", [...cookies, cookie]);
 }

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { SessionTransport } from "./session-transport.js";
+import type { TokenAction } from "../token-action.js";
+import { headerValues, type RequestHeaders, type ResponseHeader } from "./request-headers.js";
+import type { TokenTransport } from "./token-transport.js";
 
 /** Options of the header transport, for API and mobile clients. */
 export interface HeaderTransportOptions {
@@ -20,7 +21,7 @@ export interface HeaderTransportOptions {
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /** Reads the signed token from a request header and returns new tokens in a response header. */
-export class HeaderTransport implements SessionTransport {
+export class HeaderTransport implements TokenTransport {
   readonly #header: string;
   readonly #responseHeader: string;
 
@@ -29,15 +30,17 @@ export class HeaderTransport implements SessionTransport {
     this.#responseHeader = options.responseHeader ?? "X-Session-Token";
   }
 
-  getToken(req: IncomingMessage): string | undefined {
-    const raw = req.headers[this.#header];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof value !== "string") return undefined;
+  /** The token in the request header (the first one, when the header was sent more than once). */
+  readToken(headers: RequestHeaders): string | undefined {
+    const value = headerValues(headers, this.#header)[0];
+    if (value === undefined) return undefined;
     if (this.#header !== "authorization") return value.trim() || undefined;
     return BEARER.exec(value)?.[1];
   }
 
-  setToken(res: ServerResponse, token: string | null): void {
-    res.setHeader(this.#responseHeader, token ?? "");
+  /** The response header with the new token, or empty when the client must drop its token; none when it stays. */
+  responseHeaders(action: TokenAction): ResponseHeader[] {
+    if (action.type === "none") return [];
+    return [[this.#responseHeader, action.type === "set" ? action.token : ""]];
   }
 }

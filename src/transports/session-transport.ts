@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
- * Carries the signed session token between client and server. The cookie and header transports
- * implement it; implement it yourself to take the token from anywhere else.
+ * A transport of your own for Node's request and response objects (Express, Nest on Express, plain
+ * `node:http`), for a token that travels somewhere the cookie and header transports do not look.
+ * A transport that only reads and writes headers is simpler as a `TokenTransport`.
  */
 export interface SessionTransport {
   /** The signed token the client sent, if any. Must not throw on malformed input. */

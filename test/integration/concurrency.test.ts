@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import autocannon from "autocannon";
 import request from "supertest";
 import { SessionManager, type SessionManagerOptions } from "../../src/index.js";
+import { FakeClock } from "../support/fake-clock.js";
 import { createSessionApp, Gate, sessionCookie } from "../support/session-app.js";
 import { sqlStoreTargets, type OpenedStore } from "../support/sql-stores.js";
 
@@ -149,7 +150,8 @@ describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("
       ["revokeForUser", "touch"],
     ])("a session destroyed by %s while a request is in flight is not brought back by its %s", async (how, late) => {
       const gates = new Map([["g", new Gate()]]);
-      const { app: server, manager } = app({ touchAfter: 1 }, gates);
+      const clock = new FakeClock(Date.now());
+      const { app: server, manager } = app({ touchAfter: 1, clock }, gates);
       const userId = await opened.createUser();
       const cookie = sessionCookie((await request(server).get(`/login/${userId}`)).headers);
       const inFlight = request(server)
@@ -159,7 +161,7 @@ describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("
       await gates.get("g")!.entered;
       if (how === "logout") await request(server).get("/logout").set("Cookie", cookie);
       else expect(await manager.revokeForUser(userId)).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 5)); // let a touch become due
+      clock.advance(2); // a touch is due
       gates.get("g")!.open();
       expect((await inFlight).status).toBe(200);
       expect(await manager.listForUser(userId)).toEqual([]);

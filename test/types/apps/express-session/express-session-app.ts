@@ -2,8 +2,7 @@
 // sessionrow with one line and keeps express-session's own types for req.session.
 import express from "express";
 import session from "express-session";
-import { expressSessionStore } from "sessionrow/express-session";
-import { PrismaStore } from "sessionrow/prisma";
+import { expressSessionStore, SessionManager } from "sessionrow/express-session";
 import type { PrismaClient } from "../../../../generated/prisma/client.js";
 
 declare const prisma: PrismaClient;
@@ -15,10 +14,11 @@ declare module "express-session" {
   }
 }
 
+const sessions = SessionManager.fromPrisma(prisma, { secret: process.env.SESSIONROW_SECRET! });
 const app = express();
 app.use(
   session({
-    store: expressSessionStore(session, new PrismaStore(prisma), { userIdKey: "userId" }),
+    store: expressSessionStore(session, sessions, { userIdKey: "userId" }),
     secret: process.env.SESSION_SECRET!,
     resave: false,
     saveUninitialized: false,
@@ -31,6 +31,7 @@ app.post("/login", (req, res, next) => {
     res.end();
   });
 });
+app.use(session({ store: sessions.expressSessionStore(session), secret: "x", resave: false, saveUninitialized: false }));
 app.get("/", (req, res) => {
   req.session.views = (req.session.views ?? 0) + 1;
   // @ts-expect-error express-session's own SessionData types views as a number

@@ -1,0 +1,196 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ConflictError, SessionError } from "./errors.js";
+import { KeyedBatchQueue, type BatchMemo } from "./keyed-batch-queue.js";
+import type { SessionEventDispatcher } from "./session-event-dispatcher.js";
+import type { ResolvedOptions } from "./session-manager-options.js";
+import type { SessionPolicy } from "./session-policy.js";
+import type { SessionState } from "./session-state.js";
+import type { SessionRecord, SessionStore, UserId } from "./session-store.js";
+
+/** Runs one store call (with the manager's timeout and error wrapping). */
+export type StoreCaller = <T>(operation: () => Promise<T>) => Promise<T>;
+
+/**
+ * The save engine: writes what a request changed, without losing what parallel requests changed.
+ * Saves of one session in this process are queued and combined into one version-checked write (so
+ * they never fight over the row); a conflict with another process is merged key by key and retried
+ * with backoff. Events fire only after the write they report succeeded.
+ */
+export class SessionSaver<TUserId extends UserId> {
+  readonly #saves = new KeyedBatchQueue<SessionState<TUserId>, SessionRecord<TUserId>>((states, memo) =>
+    this.#saveBatch(states, memo),
+  );
+
+  constructor(
+    private readonly store: SessionStore<TUserId, unknown>,
+    private readonly policy: SessionPolicy<TUserId>,
+    private readonly call: StoreCaller,
+    private readonly events: SessionEventDispatcher<TUserId>,
+    private readonly options: Pick<ResolvedOptions, "conflict" | "maxSaveAttempts">,
+  ) {}
+
+  /** Writes a changed session: an insert for a new one, else a version-checked update (merged on conflict). */
+  async save(state: SessionState<TUserId>): Promise<void> {
+    if (state.stored) await this.#saves.run(state.storedId, state);
+    else await this.#insert(state);
+  }
+
+  /** Records a visit of an unchanged session (last seen, idle expiry); a session whose row is gone becomes a new one. */
+  async touch(state: SessionState<TUserId>): Promise<void> {
+    const touch = this.policy.visit(state.record);
+    const touched = await this.call(() => this.store.touch(state.storedId, touch));
+    if (touched) state.record = { ...state.record, ...touch };
+    else this.policy.renew(state, false);
+  }
+
+  async #insert(state: SessionState<TUserId>): Promise<void> {
+    const data = state.toStorable(state.changedKeys());
+    const record: SessionRecord<TUserId> = {
+      ...state.record,
+      ...this.policy.visit(state.record),
+      id: state.id,
+      userId: state.userId,
+      data,
+      updatedAt: new Date(this.policy.now()),
+    };
+    await this.call(() => this.store.insert(record));
+    state.saved(record);
+    state.tokenIssued = true;
+    this.events.emit("created", { id: record.id, userId: record.userId });
+    this.#reportEvents(state);
+  }
+
+  /**
+   * Saves the changed sessions that were queued for one row while the previous save of that row ran:
+   * plain data changes are combined into one write; rotations, and every save under
+   * `conflict: "error"`, are written one by one. Returns one outcome per session (an error or
+   * `undefined`).
+   */
+  async #saveBatch(states: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<unknown[]> {
+    const outcomes: unknown[] = [];
+    for (let index = 0; index < states.length; ) {
+      let size = 1;
+      if (this.options.conflict === "merge" && !states[index]!.rotated) {
+        while (index + size < states.length && !states[index + size]!.rotated) size++;
+      }
+      const group = states.slice(index, index + size);
+      outcomes.push(...(await this.#saveGroupIsolatingBadData(group, memo)));
+      index += size;
+    }
+    return outcomes;
+  }
+
+  /** Writes a group; a session whose changes cannot be applied fails alone, the others are written. */
+  async #saveGroupIsolatingBadData(group: SessionState<TUserId>[], memo: BatchMemo<SessionRecord<TUserId>>): Promise<unknown[]> {
+    const failures = new Map<SessionState<TUserId>, unknown>();
+    try {
+      await this.#writeGroup(group, memo, failures);
+    } catch (error) {
+      for (const state of group) if (!failures.has(state)) failures.set(state, error);
+    }
+    return group.map((state) => failures.get(state));
+  }
+
+  /**
+   * Writes the changes of several requests on one session as one version-checked update: each
+   * request's changes are replayed, in order, on the freshest known row. A request whose changes
+   * cannot be replayed (invalid data, a throwing updater, a conflict under `conflict: "error"`) is
+   * put in `failures` and left out. On a conflict with another process, re-reads the row and replays
+   * again (retried at once, then with jittered backoff).
+   */
+  async #writeGroup(
+    group: SessionState<TUserId>[],
+    memo: BatchMemo<SessionRecord<TUserId>>,
+    failures: Map<SessionState<TUserId>, unknown>,
+  ): Promise<void> {
+    const storedId = group[0]!.storedId;
+    let base = freshest([...group.map((state) => state.record), memo.latest]);
+    for (let attempt = 1; ; attempt++) {
+      const pending = group.filter((state) => !failures.has(state));
+      if (pending.length === 0) return;
+      if (base.id !== storedId) return this.#gone(pending, attempt);
+      let current = base;
+      const applied: SessionState<TUserId>[] = [];
+      for (const state of pending) {
+        try {
+          if (applied.length > 0 || state.record.version !== base.version) this.#rebase(state, current, attempt - 1);
+          current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
+          applied.push(state);
+        } catch (error) {
+          failures.set(state, error);
+        }
+      }
+      const last = applied[applied.length - 1];
+      if (!last) return;
+      const record: SessionRecord<TUserId> = {
+        ...current,
+        ...this.policy.visit(base),
+        id: last.id,
+        version: base.version + 1,
+        updatedAt: new Date(this.policy.now()),
+      };
+      if (await this.call(() => this.store.updateIfVersion(base.id, base.version, record))) {
+        memo.latest = record;
+        for (const state of applied) {
+          if (state.rotated) state.tokenIssued = true;
+          state.adopt(record);
+          this.#reportEvents(state);
+        }
+        return;
+      }
+      const fresh = await this.call(() => this.store.load(base.id));
+      if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(applied, attempt);
+      if (attempt >= this.options.maxSaveAttempts) {
+        this.events.emit("conflict", { id: base.id, attempt, resolution: "error" });
+        throw new ConflictError(`Session ${base.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
+      }
+      base = fresh.record;
+      memo.latest = base;
+      // Retry at once while the fresh version is fresh; after repeated collisions, jittered backoff
+      // so that writers in other processes stop colliding in lockstep.
+      if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+  }
+
+  /** Re-applies this request's changes on a record another request saved, or throws under `conflict: "error"`. */
+  #rebase(state: SessionState<TUserId>, fresh: SessionRecord<TUserId>, attempt: number): void {
+    if (this.options.conflict === "error") {
+      this.events.emit("conflict", { id: fresh.id, attempt, resolution: "error" });
+      throw new ConflictError(`Session ${fresh.id} was changed by a parallel request (conflict: "error")`);
+    }
+    this.events.emit("conflict", { id: fresh.id, attempt, resolution: "merged" });
+    try {
+      state.rebase(fresh);
+    } catch (error) {
+      throw error instanceof SessionError
+        ? error
+        : new ConflictError(`An update() function failed when re-run on session ${fresh.id}`, { cause: error });
+    }
+  }
+
+  /**
+   * The row was deleted (logout, revoke, expiry) or renamed (a parallel login rotated the token) while
+   * these requests ran: saving would resurrect it, so their changes are dropped. The client's cookie is
+   * left alone, since it may already hold the rotated token.
+   */
+  #gone(states: SessionState<TUserId>[], attempt: number): void {
+    this.events.emit("conflict", { id: states[0]!.storedId, attempt, resolution: "gone" });
+    for (const state of states) this.policy.renew(state, false);
+  }
+
+  /** Reports the logins and logouts a saved session carried. */
+  #reportEvents(state: SessionState<TUserId>): void {
+    for (const event of state.takeEvents()) {
+      if (event.type === "login") this.events.emit("login", { id: state.id, userId: event.userId, previousUserId: event.previousUserId });
+      else this.events.emit("logout", { id: state.id, userId: event.userId });
+    }
+  }
+}
+
+/** The record with the highest version (all are versions of one row). */
+function freshest<TUserId extends UserId>(records: (SessionRecord<TUserId> | undefined)[]): SessionRecord<TUserId> {
+  let best: SessionRecord<TUserId> | undefined;
+  // On a tie the first wins: callers list the sessions' own records first.
+  for (const record of records) if (record && (!best || record.version > best.version)) best = record;
+  return best!;
+}

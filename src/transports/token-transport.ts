@@ -1,0 +1,14 @@
+import type { TokenAction } from "../token-action.js";
+import type { RequestHeaders, ResponseHeader } from "./request-headers.js";
+
+/**
+ * Carries the signed session token between client and server as headers, whatever the framework:
+ * it reads the token from a request's headers and turns a commit's {@link TokenAction} into the
+ * response headers to add. The cookie and header transports implement it.
+ */
+export interface TokenTransport {
+  /** The signed token the client sent, if any. Never throws on malformed input. */
+  readToken(headers: RequestHeaders): string | undefined;
+  /** The headers that carry out `action` (none for `{ type: "none" }`). */
+  responseHeaders(action: TokenAction): ResponseHeader[];
+}
