@@ -61,3 +61,9 @@ export class SessionStateError extends SessionError {
   override readonly code = "SESSION_STATE_INVALID";
   override readonly status = 500;
 }
+
+/** Thrown (HTTP 403) when a state-changing request fails a CSRF check: a foreign origin, or a missing or wrong CSRF token. */
+export class CsrfError extends SessionError {
+  override readonly code = "SESSION_CSRF_REJECTED";
+  override readonly status = 403;
+}

@@ -13,3 +13,5 @@ export type { HeaderTransportOptions } from "./transports/header-transport.js";
 export type { SessionTransport } from "./transports/session-transport.js";
 export type { TokenTransport } from "./transports/token-transport.js";
 export type { ExpressSessionAdoption } from "./compat/express-session-adoption.js";
+export { csrfProtection } from "./express/csrf-protection.js";
+export type { CsrfProtectionOptions } from "./express/csrf-protection.js";

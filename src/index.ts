@@ -11,7 +11,8 @@ export type { ClearTokenAction, KeepTokenAction, SetTokenAction, TokenAction } f
 export type { SessionEvents } from "./session-events.js";
 export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
-export type { DictSession, SessionData, SetUserOptions, Updater } from "./session.js";
+export type { ClearUserOptions, SessionData, SetUserOptions } from "./session.js";
+export type { DictSession, Updater } from "./dict-session.js";
 export type {
   IterateOptions,
   LoadedSession,
@@ -29,11 +30,14 @@ export {
   ConflictError,
   SessionConfigError,
   SessionDataError,
+  CsrfError,
   SessionError,
   SessionStateError,
   SessionStoreError,
 } from "./errors.js";
 export type { Duration } from "./duration.js";
+export { verifyRequestOrigin } from "./request-origin.js";
+export type { RequestOriginOptions } from "./request-origin.js";
 export { CookieTransport } from "./transports/cookie-transport.js";
 export type { CookieTransportOptions } from "./transports/cookie-transport.js";
 export { HeaderTransport } from "./transports/header-transport.js";

@@ -6,4 +6,11 @@ export interface LoadOptions {
   ipAddress?: string | null;
   /** Client User-Agent, recorded when a session is created (if `recordClientInfo`). */
   userAgent?: string | null;
+  /**
+   * The transport the token travels by, when it is not the cookie: a token is signed for its channel
+   * and verifies only there, so a cookie's token cannot be replayed as a bearer header or the other
+   * way round. The header transport uses `"header"`.
+   * @default the cookie channel
+   */
+  channel?: string;
 }

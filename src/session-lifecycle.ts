@@ -21,7 +21,7 @@ export interface SessionLifecycle<Data extends object, TUser, TUserId extends Us
   /** The manager's options; adapters read only the clock. */
   readonly options: Readonly<Pick<ResolvedOptions, "clock">>;
   /** The session of a signed token: a new empty one when the token is missing, forged, unknown or expired. */
-  load(signedToken: string | null | undefined, options?: LoadOptions): Promise<Session<Data, TUser, TUserId>>;
+  load(signedToken: string | readonly string[] | null | undefined, options?: LoadOptions): Promise<Session<Data, TUser, TUserId>>;
   /** The session of a raw token the caller authenticated itself; an unknown token starts a new session with that token. */
   loadUnsigned(token: string, options?: LoadOptions): Promise<Session<Data, TUser, TUserId>>;
   /** Saves the session (or touches it), seals it, and says what the response does with the token. */

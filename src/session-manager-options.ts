@@ -1,5 +1,6 @@
 import { toMilliseconds, type Duration } from "./duration.js";
 import { SessionConfigError } from "./errors.js";
+import { SECRET_ADVICE, weakSecretReason } from "./secret-strength.js";
 
 /** Something that tells the time; inject one in tests. */
 export interface Clock {
@@ -10,7 +11,8 @@ export interface Clock {
 /** Options of a {@link SessionManager}. */
 export interface SessionManagerOptions {
   /**
-   * Secret for signing tokens (HMAC-SHA256), at least 32 characters. Use `secrets` to rotate.
+   * Secret for signing tokens (HMAC-SHA256): at least 32 random characters (a repeated phrase or a
+   * low-entropy string is refused). Use `secrets` to rotate.
    * @example process.env.SESSION_SECRET
    */
   secret?: string;
@@ -108,8 +110,6 @@ export interface ResolvedOptions {
   clock: Clock;
 }
 
-const MIN_SECRET_LENGTH = 32;
-
 /**
  * Applies defaults and validates options.
  * @throws SessionConfigError naming the bad option.
@@ -122,11 +122,11 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
   if (secrets.length === 0) {
     throw new SessionConfigError("A secret is required to sign session tokens (options.secret, e.g. process.env.SESSION_SECRET)");
   }
-  for (const secret of secrets) {
-    if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) {
-      throw new SessionConfigError(`Every secret must be a string of at least ${MIN_SECRET_LENGTH} characters`);
-    }
-  }
+  secrets.forEach((secret, index) => {
+    const reason = weakSecretReason(secret);
+    const name = options.secrets === undefined ? "secret" : `secrets[${index}]`;
+    if (reason !== null) throw new SessionConfigError(`The ${name} is too weak to sign session tokens: ${reason}; ${SECRET_ADVICE}`);
+  });
   const idleTimeout = toMilliseconds(options.idleTimeout ?? "30m", "idleTimeout");
   const absoluteTimeout = toMilliseconds(options.absoluteTimeout ?? "7d", "absoluteTimeout");
   if (absoluteTimeout < idleTimeout) {

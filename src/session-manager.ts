@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { expressSessionStore, type ExpressSessionModule, type ExpressSessionStoreMethods } from "./compat/express-session-store.js";
 import type { ExpressSessionStoreOptions } from "./compat/express-session-store-options.js";
 import { sessionMiddleware, type ExpressSessionOptions, type SessionMiddleware } from "./express/session-middleware.js";
@@ -25,6 +26,8 @@ import type { TokenAction } from "./token-action.js";
 import { sessionIdOf, TokenSigner } from "./token.js";
 
 export type { LoadOptions };
+
+const CSRF_PURPOSE = "csrf";
 
 /** Options of {@link SessionManager.fromPrisma}. */
 export type FromPrismaOptions<C, M extends string> = SessionManagerOptions & PrismaStoreOptions<C, M>;
@@ -71,6 +74,8 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
       loadUser: (userId) => this.#call(() => this.store.loadUser(userId)),
       destroy: (state) => this.#destroyState(state),
       rotate: (state) => this.#policy.rotate(state),
+      csrfToken: (state) => this.#signer.derive(CSRF_PURPOSE, state.id),
+      verifyCsrfToken: (state, value) => this.#signer.verifyDerived(CSRF_PURPOSE, state.id, value),
     };
   }
 
@@ -178,15 +183,21 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   /**
    * The session of a signed token (as held by the client), or a new empty session when the token is
    * missing, forged, unknown or expired. A token whose signature does not verify costs no query.
+   * Given several values (a cookie name sent more than once), the first that verifies is used.
    * @throws SessionStoreError when the store fails.
    */
-  async load(signedToken: string | null | undefined, options: LoadOptions = {}): Promise<Session<Data, TUser, TUserId>> {
-    const token = typeof signedToken === "string" ? this.#signer.verify(signedToken) : null;
-    if (token === null) return this.#fresh(options, Boolean(signedToken));
+  async load(signedToken: string | readonly string[] | null | undefined, options: LoadOptions = {}): Promise<Session<Data, TUser, TUserId>> {
+    const presented = typeof signedToken === "string" ? [signedToken] : (signedToken ?? []);
+    let token: string | null = null;
+    for (const candidate of presented) if ((token = this.#signer.verify(candidate, options.channel)) !== null) break;
+    // With several values (a sibling subdomain can add a cookie of the same name), the ones that do
+    // not verify are someone else's: clearing "the" cookie could delete the real one.
+    const clearable = presented.length === 1;
+    if (token === null) return this.#fresh(options, clearable);
     const stored = await this.#loadStored(token, options);
     // A verified token without a row is left alone: a parallel login may have just rotated it, and
     // clearing it here could delete the new cookie in the browser.
-    return typeof stored === "string" ? this.#fresh(options, stored === "expired") : stored;
+    return typeof stored === "string" ? this.#fresh(options, stored === "expired" && clearable) : stored;
   }
 
   /**
@@ -216,7 +227,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     state.sealed = true;
     if (this.#policy.shouldSave(state, session.readOnly)) await this.#saver.save(state);
     else if (!session.readOnly && state.stored && this.#policy.shouldTouch(state.record)) await this.#saver.touch(state);
-    return this.#policy.tokenAction(state, (token) => this.#signer.sign(token));
+    return this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
   }
 
   /**
@@ -229,7 +240,8 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
 
   /** The value a client must send back for this session: `<token>.<signature>`. */
   signedToken(session: Session<Data, TUser, TUserId>): string {
-    return this.#signer.sign(sessionState(session).token);
+    const state = sessionState(session);
+    return this.#signer.sign(state.token, state.channel);
   }
 
   /**
@@ -303,6 +315,17 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
     return this.#policy.shouldTouch(record);
   }
 
+  /** What `JSON.stringify(manager)` shows: the options (the secrets are never among them). */
+  toJSON(): Record<string, unknown> {
+    const { clock: _clock, ...options } = this.options;
+    return { store: this.store.constructor.name, options };
+  }
+
+  /** What `util.inspect` and `console.log` show: the same as {@link toJSON}. */
+  [inspect.custom](): string {
+    return `SessionManager ${inspect(this.toJSON())}`;
+  }
+
   /** The live session stored under `token`, else whether there is none or it expired (an expired row is deleted unless read-only). */
   async #loadStored(token: string, options: LoadOptions): Promise<Session<Data, TUser, TUserId> | "missing" | "expired"> {
     const id = sessionIdOf(token);
@@ -327,6 +350,7 @@ export class SessionManager<Data extends object = SessionData, TUser = unknown, 
   }
 
   #wrap(state: SessionState<TUserId>, options: LoadOptions, user?: TUser | null): Session<Data, TUser, TUserId> {
+    state.channel = options.channel;
     return new Session<Data, TUser, TUserId>(state, this.#context, {
       ...(options.readOnly === undefined ? {} : { readOnly: options.readOnly }),
       ...(user === undefined ? {} : { user }),

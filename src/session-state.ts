@@ -32,6 +32,8 @@ export class SessionState<TUserId extends UserId = UserId> {
   tokenCleared = false;
   /** The session was committed: later changes would never be saved, so the session refuses them. */
   sealed = false;
+  /** The transport channel the token is signed for (`undefined`: the cookie). */
+  channel: string | undefined;
   readonly data = new Map<string, unknown>();
   readonly changes = new ChangeLog();
   /** Serialized values as in `record`: detects values mutated in place. */

@@ -1,4 +1,8 @@
+import { inspect } from "node:util";
+import type { DictSession, Updater } from "./dict-session.js";
 import { SessionDataError, SessionStateError } from "./errors.js";
+import { applyUpdate, assertPlainKey, FLASH_KEY, namespaceKey, own, RESERVED_PREFIX, withKey } from "./session-keys.js";
+import { SessionNamespace } from "./session-namespace.js";
 import type { SessionState } from "./session-state.js";
 import type { UserId } from "./session-store.js";
 
@@ -16,45 +20,17 @@ export interface SessionData {
   [key: string]: unknown;
 }
 
-/** A function from the current value of a key (`undefined`: absent) to its new value. Must be pure. */
-export type Updater<T> = (current: T | undefined) => T | undefined;
-
-/** Map-like access to one JSON object: the session itself or one of its namespaces. */
-export interface DictSession<Data extends object> {
-  /** The value of `key`, or `undefined`. */
-  get<K extends keyof Data & string>(key: K): Data[K] | undefined;
-  /**
-   * Sets `key` (setting `undefined` deletes it).
-   * @throws SessionDataError when the value cannot survive a JSON round trip or the data grows over `maxDataBytes`.
-   */
-  set<K extends keyof Data & string>(key: K, value: Data[K] | undefined): this;
-  /** Deletes `key`; returns whether it was present. */
-  delete(key: keyof Data & string): boolean;
-  /** Whether `key` is set. */
-  has(key: keyof Data & string): boolean;
-  /** The keys that are set. */
-  keys(): (keyof Data & string)[];
-  /** The `[key, value]` pairs that are set. */
-  entries(): [keyof Data & string, Data[keyof Data & string]][];
-  /** Deletes every key. */
-  clear(): void;
-  /**
-   * Sets `key` to `updater(current)`. When a parallel request saved the session first, the updater is
-   * re-run on the value that request saved, so read-modify-write (counters, carts) loses nothing.
-   * The updater must be pure: it may run more than once. Returning `undefined` deletes the key.
-   */
-  update<K extends keyof Data & string>(key: K, updater: Updater<Data[K]>): Data[K] | undefined;
-}
-
 /** What a session needs from its manager. */
 export interface SessionContext<TUser, TUserId extends UserId> {
   loadUser(userId: TUserId): Promise<TUser | null>;
   destroy(state: SessionState<TUserId>): Promise<void>;
   rotate(state: SessionState<TUserId>): void;
+  csrfToken(state: SessionState<TUserId>): string;
+  verifyCsrfToken(state: SessionState<TUserId>, value: unknown): boolean;
 }
 
-/** Options of {@link Session.setUser} and {@link Session.clearUser}. */
-export interface SetUserOptions {
+/** Options of {@link Session.clearUser}. */
+export interface ClearUserOptions {
   /**
    * Issue a new token, so that a token known before the login (planted by an attacker: session
    * fixation) or before the logout is worthless afterwards. Turn it off only where the token is not
@@ -64,17 +40,22 @@ export interface SetUserOptions {
   rotate?: boolean;
 }
 
-/** Keys starting with this are the library's (namespaces, flash messages). */
-const RESERVED_PREFIX = "$";
-const FLASH_KEY = "$flash";
-const NAMESPACE_PREFIX = "$ns:";
+/** Options of {@link Session.setUser}. */
+export interface SetUserOptions extends ClearUserOptions {
+  /**
+   * What the session keeps of its data when a user logs in (or another user takes it over): by
+   * default nothing, so data planted before the login (a `returnTo`, a role-like key, a forged
+   * flash) does not ride into the authenticated session. List the keys to carry over (a guest's
+   * cart), or `"all"` to keep everything, namespaces and flash messages included. Setting the user
+   * the session already has keeps everything.
+   * @default []
+   * @example await req.session.setUser(user, { keep: ["cart"] })
+   */
+  keep?: readonly string[] | "all";
+}
 
 type FlashMessages = Record<string, string[]>;
 
-/** The top-level key of the data object that holds namespace `name` (the stored layout, for sessionrow's own integrations). */
-export function namespaceKey(name: string): string {
-  return `${NAMESPACE_PREFIX}${name}`;
-}
 
 const stateOf = new WeakMap<object, SessionState<UserId>>();
 
@@ -175,13 +156,17 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
 
   /**
    * Logs a user in: stores their id as the foreign key and rotates the token, so a token planted
-   * before login (session fixation) is worthless afterwards. Pass the user row or its id. The `login`
-   * event fires once the session is saved.
+   * before login (session fixation) is worthless afterwards, and drops the data the session held
+   * unless `keep` lists it. Pass the user row or its id. The `login` event fires once the session is saved.
    */
   async setUser(user: TUser | TUserId, options: SetUserOptions = {}): Promise<void> {
     this.#assertWritable();
     const userId = userIdOf<TUserId>(user);
     const previous = this.#state.userId;
+    if (previous !== userId && options.keep !== "all") {
+      const keep = new Set(options.keep ?? []);
+      for (const key of [...this.#state.data.keys()]) if (!keep.has(key)) this.#state.remove(key, { kind: "delete" });
+    }
     this.#state.userId = userId;
     this.#state.userChanged = true;
     if (options.rotate ?? true) this.#context.rotate(this.#state);
@@ -190,7 +175,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
   }
 
   /** Logs the user out, keeping the session's data; rotates the token. The `logout` event fires once the session is saved. */
-  async clearUser(options: SetUserOptions = {}): Promise<void> {
+  async clearUser(options: ClearUserOptions = {}): Promise<void> {
     this.#assertWritable();
     const previous = this.#state.userId;
     if (previous === null) return;
@@ -199,6 +184,23 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     this.#userCache = undefined;
     if (options.rotate ?? true) this.#context.rotate(this.#state);
     this.#state.addEvent({ type: "logout", userId: previous });
+  }
+
+  /**
+   * A token for this session to put in forms (a hidden field) or a request header, checked with
+   * {@link verifyCsrfToken} on state-changing requests. It is derived from the session id with the
+   * manager's secret, so it costs no storage (looking at a page stores nothing) and changes when the
+   * token rotates (login, logout): a token seen before a login is worthless after it. A session that
+   * is not stored yet has no lasting token: protect forms a visitor posts before the session exists
+   * (a login form) with the Origin check (`verifyRequestOrigin`).
+   */
+  csrfToken(): string {
+    return this.#context.csrfToken(this.#state);
+  }
+
+  /** Whether `value` is this session's {@link csrfToken} (constant-time). */
+  verifyCsrfToken(value: unknown): boolean {
+    return this.#context.verifyCsrfToken(this.#state, value);
   }
 
   /** Issues a new token for the same session data; the old token stops working when the session is saved. */
@@ -310,6 +312,29 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     return [...messages];
   }
 
+  /**
+   * What `JSON.stringify(session)` shows: the id (a hash, safe to show), the user id, the metadata and
+   * the app's plain keys. Never the token, the client's address or User-Agent, namespaces or flash messages.
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      userId: this.userId,
+      isNew: this.isNew,
+      createdAt: this.createdAt,
+      lastSeenAt: this.lastSeenAt,
+      expiresAt: this.expiresAt,
+      absoluteExpiresAt: this.absoluteExpiresAt,
+      version: this.version,
+      data: Object.fromEntries(this.entries()),
+    };
+  }
+
+  /** What `util.inspect` and `console.log` show: the same as {@link toJSON}. */
+  [inspect.custom](): string {
+    return `Session ${inspect(this.toJSON())}`;
+  }
+
   #update(key: string, updater: Updater<unknown>): unknown {
     return applyUpdate(this.#state, key, updater);
   }
@@ -347,94 +372,6 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
           : undefined,
     });
   }
-}
-
-/** A namespace: a JSON object stored under one reserved top-level key. */
-class SessionNamespace<NS extends object> implements DictSession<NS> {
-  constructor(
-    private readonly state: SessionState<UserId>,
-    private readonly key: string,
-    private readonly assertWritable: () => void,
-  ) {}
-
-  #object(): Record<string, unknown> {
-    return (this.state.data.get(this.key) ?? {}) as Record<string, unknown>;
-  }
-
-  get<K extends keyof NS & string>(key: K): NS[K] | undefined {
-    return Object.hasOwn(this.#object(), key) ? (this.#object()[key] as NS[K]) : undefined;
-  }
-
-  set<K extends keyof NS & string>(key: K, value: NS[K] | undefined): this {
-    this.update(key, () => value);
-    return this;
-  }
-
-  delete(key: keyof NS & string): boolean {
-    const existed = this.has(key);
-    if (existed) this.update(key, () => undefined);
-    return existed;
-  }
-
-  has(key: keyof NS & string): boolean {
-    return Object.hasOwn(this.#object(), key);
-  }
-
-  keys(): (keyof NS & string)[] {
-    return Object.keys(this.#object()) as (keyof NS & string)[];
-  }
-
-  entries(): [keyof NS & string, NS[keyof NS & string]][] {
-    return Object.entries(this.#object()) as [keyof NS & string, NS[keyof NS & string]][];
-  }
-
-  clear(): void {
-    this.assertWritable();
-    applyUpdate(this.state, this.key, () => undefined);
-  }
-
-  update<K extends keyof NS & string>(key: K, updater: Updater<NS[K]>): NS[K] | undefined {
-    this.assertWritable();
-    assertPlainKey(key, "namespace key");
-    let result: NS[K] | undefined;
-    applyUpdate(this.state, this.key, (current) => {
-      const object = (current ?? {}) as Record<string, unknown>;
-      result = updater(own(object, key) as NS[K] | undefined);
-      const next = withKey(object, key, result);
-      return Object.keys(next).length > 0 ? next : undefined;
-    });
-    return result;
-  }
-}
-
-/** Writes `updater(current)` to `key` and records the updater for replay after a conflict. */
-function applyUpdate(state: SessionState<UserId>, key: string, updater: Updater<unknown>): unknown {
-  const next = updater(state.data.get(key));
-  state.write(key, next, { kind: "update", updater });
-  return next;
-}
-
-function assertPlainKey(key: string, what = "session key"): void {
-  if (typeof key !== "string" || key.length === 0) throw new SessionDataError(`A ${what} must be a non-empty string`);
-  if (key === "__proto__") throw new SessionDataError(`The ${what} "__proto__" is not allowed`, { key });
-  if (what === "session key" && key.startsWith(RESERVED_PREFIX)) {
-    throw new SessionDataError(`Session keys starting with "${RESERVED_PREFIX}" are reserved (use namespace())`, { key });
-  }
-}
-
-/** `object[key]` if it is the object's own property (not `constructor` or the like from its prototype). */
-function own<T>(object: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(object, key) ? object[key] : undefined;
-}
-
-/** A copy of `object` with `key` set to `value`, or removed when `value` is undefined. */
-function withKey<T>(object: Record<string, T>, key: string, value: T | undefined): Record<string, T> {
-  const copy: Record<string, T> = {};
-  const define = (name: string, entry: T) =>
-    Object.defineProperty(copy, name, { value: entry, enumerable: true, writable: true, configurable: true });
-  for (const [name, existing] of Object.entries(object)) if (name !== key) define(name, existing);
-  if (value !== undefined) define(key, value);
-  return copy;
 }
 
 function userIdOf<TUserId extends UserId>(user: unknown): TUserId {

@@ -27,16 +27,20 @@ export class TokenSigner {
     this.#secrets = secrets;
   }
 
-  /** Returns `<token>.<signature>`, the value a client holds. */
-  sign(token: string): string {
-    return `${token}.${this.#mac(this.#secrets[0]!, token)}`;
+  /**
+   * Returns `<token>.<signature>`, the value a client holds. A token signed for a `channel` (the
+   * header transport signs for `"header"`) verifies only for that channel, so a token cannot move
+   * from one transport to another (an HttpOnly cookie's token replayed as a bearer header, say).
+   */
+  sign(token: string, channel?: string): string {
+    return `${token}.${this.#mac(this.#secrets[0]!, token, channel)}`;
   }
 
   /**
    * Returns the token inside a signed value, or `null` when the value is malformed or its signature
-   * matches none of the secrets. Does no I/O; the comparison is constant-time.
+   * matches none of the secrets for `channel`. Does no I/O; the comparison is constant-time.
    */
-  verify(signed: string): string | null {
+  verify(signed: string, channel?: string): string | null {
     if (typeof signed !== "string" || signed.length !== SIGNED_TOKEN_LENGTH || signed[43] !== ".") return null;
     const token = signed.slice(0, 43);
     const signature = signed.slice(44);
@@ -46,12 +50,33 @@ export class TokenSigner {
     let valid = false;
     for (const secret of this.#secrets) {
       // Check every secret so the time taken does not reveal which one matched.
-      if (timingSafeEqual(given, Buffer.from(this.#mac(secret, token), "latin1"))) valid = true;
+      if (timingSafeEqual(given, Buffer.from(this.#mac(secret, token, channel), "latin1"))) valid = true;
     }
     return valid ? token : null;
   }
 
-  #mac(secret: string, token: string): string {
-    return createHmac("sha256", secret).update(token).digest("base64url");
+  /** A value derived from `input` that only the holder of the secret can compute (a CSRF token, for one). */
+  derive(purpose: string, input: string): string {
+    return this.#derive(this.#secrets[0]!, purpose, input);
+  }
+
+  /** Whether `value` is what {@link derive} gives for `input` under any of the secrets (constant-time). */
+  verifyDerived(purpose: string, input: string, value: unknown): boolean {
+    if (typeof value !== "string" || value.length !== 43) return false;
+    const given = Buffer.from(value, "latin1");
+    let valid = false;
+    for (const secret of this.#secrets) {
+      if (timingSafeEqual(given, Buffer.from(this.#derive(secret, purpose, input), "latin1"))) valid = true;
+    }
+    return valid;
+  }
+
+  #derive(secret: string, purpose: string, input: string): string {
+    return createHmac("sha256", secret).update(`${purpose}\0${input}`).digest("base64url");
+  }
+
+  #mac(secret: string, token: string, channel: string | undefined): string {
+    // The cookie channel signs the bare token: the format every cookie issued so far carries.
+    return createHmac("sha256", secret).update(channel === undefined ? token : `${channel}\0${token}`).digest("base64url");
   }
 }

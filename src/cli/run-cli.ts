@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { CliError } from "./cli-error.js";
 import { describeError } from "./describe-error.js";
+import { escapeControl } from "./escape-control.js";
 import { createProgram } from "./program.js";
 
 /**
@@ -13,9 +14,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${describeError(error)}\n`);
+    process.stderr.write(`error: ${escapeControl(describeError(error))}\n`);
     if (program.opts().verbose === true && !(error instanceof CliError && error.cause === undefined)) {
-      process.stderr.write(`${inspect(error, { depth: 6 })}\n`);
+      process.stderr.write(`${escapeControl(inspect(error, { depth: 6 }), "\n")}\n`);
     }
     return 1;
   }

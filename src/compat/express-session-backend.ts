@@ -1,5 +1,6 @@
 import { isExpired, type SessionRecord, type UserId } from "../session-store.js";
-import { namespaceKey, type Session, type SessionData } from "../session.js";
+import type { Session, SessionData } from "../session.js";
+import { namespaceKey } from "../session-keys.js";
 import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { ExpressSessionStoreOptions } from "./express-session-store-options.js";
 import { EXPRESS_SESSION_NAMESPACE } from "./express-session-layout.js";
@@ -72,7 +73,7 @@ export class ExpressSessionBackend {
     for (const [key, value] of Object.entries(fields)) session.set(key, value);
     if (userId !== session.userId) {
       if (userId === null) await session.clearUser({ rotate: false });
-      else await session.setUser(userId, { rotate: false });
+      else await session.setUser(userId, { rotate: false, keep: "all" });
     }
     setCookie(session, cookie);
     await this.manager.commit(session);

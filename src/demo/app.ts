@@ -1,7 +1,9 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from "express";
 import type { User } from "../../generated/prisma/client.js";
 import { CATALOG } from "./catalog.js";
-import { CSRF_FIELD, csrfToken, isValidCsrfToken, rotateCsrfToken } from "./csrf.js";
+import { CsrfError } from "../errors.js";
+import { csrfProtection } from "../express/csrf-protection.js";
+import { CSRF_FIELD } from "./csrf-field.js";
 import { DEMO_CSS } from "./demo-css.js";
 import type { DemoPrisma, DemoSession, DemoSessionManager, Preferences } from "./demo-session.js";
 import { isAdmin } from "./demo-users.js";
@@ -62,7 +64,8 @@ function send(res: Response, page: SafeHtml): void {
 /**
  * The interactive demo: a visit counter, login/logout with token rotation, a cart kept through the
  * attribute proxy, flash messages, a namespaced "preferences" app, "your sessions" with revocation,
- * and an admin page listing every session. Every form carries a per-session CSRF token.
+ * and an admin page listing every session. Every POST must come from this origin and carry the
+ * session's CSRF token (`session.csrfToken()`); a visitor who only looks at pages stores nothing.
  *
  * @example
  * ```ts
@@ -80,6 +83,7 @@ export function createDemoApp(manager: DemoSessionManager, prisma: DemoPrisma, o
     path: req.path,
     user: undefined,
     admin: false,
+    sessionStored: false,
     csrfToken: "",
     flashes: [],
     preferences: { theme: "light", accent: "blue" },
@@ -95,7 +99,8 @@ export function createDemoApp(manager: DemoSessionManager, prisma: DemoPrisma, o
       path: req.path,
       user,
       admin: isAdmin(user),
-      csrfToken: csrfToken(session),
+      sessionStored: !session.isNew,
+      csrfToken: session.csrfToken(),
       flashes: FLASH_KINDS.flatMap((kind) => session.consumeFlash(kind).map((message) => ({ kind, message }))),
       preferences: { theme: preferences.get("theme") ?? "light", accent: preferences.get("accent") ?? "blue" },
       sessionId: session.id,
@@ -128,38 +133,23 @@ export function createDemoApp(manager: DemoSessionManager, prisma: DemoPrisma, o
     next();
   };
 
-  const requireCsrfToken: RequestHandler = (req, res, next) => {
-    if (req.method !== "POST" || isValidCsrfToken(sessionOf(req), field(req, CSRF_FIELD))) return next();
-    res.status(403);
-    send(
-      res,
-      layout(
-        bareContext(req),
-        "Form rejected",
-        messagePage("This form did not carry this session's CSRF token: it is stale (your session changed) or it came from another site. Reload the page and try again.", {
-          href: "/",
-          label: "Back to the demo",
-        }),
-      ),
-    );
-  };
-
   app.use(securityHeaders);
   // Before the session middleware: the stylesheet needs no session.
   app.get("/assets/demo.css", (_req, res) => {
     res.set("Cache-Control", "public, max-age=300").type("css").send(DEMO_CSS);
   });
   app.use(express.urlencoded({ extended: false, limit: "16kb" }));
-  app.use(manager.express());
-  app.use(requireCsrfToken);
+  // The demo serves plain HTTP on this machine: the one case for a cookie without Secure.
+  app.use(manager.express({ cookie: { secure: false } }));
+  // Every POST must come from this origin and, once the session is stored, carry its CSRF token.
+  app.use(csrfProtection({ token: { field: CSRF_FIELD } }));
 
   app.get("/", async (req, res) => {
     const session = sessionOf(req);
-    const views = session.update("views", (count) => (count ?? 0) + 1) ?? 0;
+    // A visitor who only looks stores nothing: visits are counted once the session exists (a login, a cart, preferences).
+    const views = session.isNew ? 0 : (session.update("views", (count) => (count ?? 0) + 1) ?? 0);
     const context = await pageContext(req);
-    const data = Object.fromEntries(
-      session.entries().map(([key, value]) => [key, key === "csrfToken" ? "(hidden: sent with every form)" : value]),
-    );
+    const data = Object.fromEntries(session.entries());
     send(
       res,
       layout(
@@ -202,12 +192,14 @@ export function createDemoApp(manager: DemoSessionManager, prisma: DemoPrisma, o
       res.redirect(303, "/login");
       return;
     }
-    const before = session.id;
-    await session.setUser(user);
-    rotateCsrfToken(session);
+    const before = session.isNew ? null : session.id;
+    // A guest's cart and visit count carry over; anything else planted before the login does not.
+    await session.setUser(user, { keep: ["cart", "views"] });
     session.flash(
       "success",
-      `Welcome, ${user.name}! Logging in rotated your session token (session id ${shortId(before)} → ${shortId(session.id)}), so the old cookie no longer works.`,
+      before === null
+        ? `Welcome, ${user.name}! Your session starts with this login (session id ${shortId(session.id)}).`
+        : `Welcome, ${user.name}! Logging in rotated your session token (session id ${shortId(before)} → ${shortId(session.id)}), so the old cookie no longer works.`,
     );
     res.redirect(303, "/");
   });
@@ -348,11 +340,14 @@ export function createDemoApp(manager: DemoSessionManager, prisma: DemoPrisma, o
     const message =
       status === 503
         ? "The session database is not answering. Try again in a moment."
-        : status < 500
+        : error instanceof CsrfError
+          ? "This form did not carry this session's CSRF token, or it came from another site: it is stale (your session changed). Reload the page and try again."
+          : status < 500
           ? String(error?.message ?? "Bad request")
           : "Something went wrong on our side; the details are in the server log.";
     res.status(status);
-    send(res, layout(bareContext(req), status === 503 ? "Database unavailable" : "Error", messagePage(message, { href: "/", label: "Back to the demo" })));
+    const title = status === 503 ? "Database unavailable" : error instanceof CsrfError ? "Form rejected" : "Error";
+    send(res, layout(bareContext(req), title, messagePage(message, { href: "/", label: "Back to the demo" })));
   };
   app.use(onError);
   return app;

@@ -14,8 +14,6 @@ export interface DemoSessionData {
   views: number;
   /** Filled through the attribute proxy: `session.data.cart ??= []`. */
   cart: CartItem[];
-  /** The synchronizer token every form posts back (see csrf.ts). */
-  csrfToken: string;
 }
 
 /** The "preferences" app's own keys, kept in `session.namespace("preferences")`. */

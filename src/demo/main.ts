@@ -43,6 +43,11 @@ function parseOptions(): { host: string; port: number; dataDir: string } | null 
   return { host: values.host, port, dataDir: values["data-dir"] };
 }
 
+/** Whether `host` is this machine only (so nobody else can reach the demo). */
+function isLoopback(host: string): boolean {
+  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+}
+
 function listen(server: Server, port: number, host: string): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -105,6 +110,11 @@ async function main(): Promise<void> {
   secret    ${source}
   started in ${((performance.now() - started) / 1000).toFixed(1)} s
 Listening on ${url} (Ctrl-C to stop)`);
+    if (!isLoopback(options.host)) {
+      console.warn(
+        `WARNING: the demo listens on ${options.host}, reachable from other machines. Its users have no passwords: anyone who can reach it can log in as any user, the admin included. Use --host 127.0.0.1 unless this network is yours alone.`,
+      );
+    }
     shutDownOnSignals(server, database);
   } catch (error) {
     server?.close();

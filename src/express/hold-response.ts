@@ -2,8 +2,12 @@ import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
 const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
-/** Headers describing the held response's body or target; an error response replacing it must not inherit them. */
-const REPRESENTATION_HEADERS = [
+/**
+ * Headers of the held response that an error response replacing it must not inherit: those describing
+ * its body or target, its cookies (a login that failed must not set the route's "remember me"), and
+ * its caching (a shared cache must not keep the error).
+ */
+const HELD_ONLY_HEADERS = [
   "content-type",
   "content-length",
   "content-encoding",
@@ -13,14 +17,19 @@ const REPRESENTATION_HEADERS = [
   "etag",
   "last-modified",
   "location",
+  "set-cookie",
+  "cache-control",
+  "expires",
+  "pragma",
 ];
 
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
  * (`writeHead`, `write`, `end`, `flushHeaders`) starts `beforeSend`, and it and every later call are
- * replayed in order once it resolves. If it rejects, the held calls and the headers describing their
- * body are dropped, and `onError` gets the error while nothing is sent yet, so an error response
- * replaces the response.
+ * replayed in order once it resolves (headers given to a held `writeHead` are merged with those set
+ * meanwhile, so the session's `Set-Cookie` survives a route's own). If it rejects, the held calls and
+ * the headers only they may carry are dropped, the response is marked `Cache-Control: no-store`, and
+ * `onError` gets the error while nothing is sent yet, so an error response replaces the response.
  */
 export function holdResponseUntil(
   res: ServerResponse,
@@ -45,12 +54,16 @@ export function holdResponseUntil(
         beforeSend().then(
           () => {
             restore();
-            for (const call of held.splice(0)) originals.get(call.method)!.apply(res, call.args);
+            for (const call of held.splice(0)) {
+              const args = call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args;
+              originals.get(call.method)!.apply(res, args);
+            }
           },
           (error: unknown) => {
             restore();
             held.length = 0;
-            for (const header of REPRESENTATION_HEADERS) res.removeHeader(header);
+            for (const header of HELD_ONLY_HEADERS) res.removeHeader(header);
+            res.setHeader("Cache-Control", "no-store");
             onError(error);
           },
         );
@@ -59,3 +72,26 @@ export function holdResponseUntil(
     };
   }
 }
+
+/**
+ * `writeHead(status, [message], headers)` with its headers object applied to the response first (the
+ * `Set-Cookie` values appended to those already set), so that it cannot replace a header the session
+ * middleware set while the response was held. Node's flat-array form is passed on as it is.
+ */
+function mergeWriteHeadHeaders(res: ServerResponse, args: unknown[]): unknown[] {
+  const index = typeof args[1] === "string" ? 2 : 1;
+  const headers = args[index];
+  if (headers === null || typeof headers !== "object" || Array.isArray(headers)) return args;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (name.toLowerCase() === "set-cookie") {
+      const existing = res.getHeader("Set-Cookie");
+      const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+      res.setHeader("Set-Cookie", [...(Array.isArray(value) ? value : [String(value)]), ...before]);
+    } else {
+      res.setHeader(name, value as string | number | readonly string[]);
+    }
+  }
+  return args.slice(0, index);
+}
+

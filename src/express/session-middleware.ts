@@ -28,7 +28,7 @@ export interface ExpressSessionOptions {
   /**
    * Requests whose session is read-only: it can be read, is never written or touched, and throws
    * when changed. Useful for static assets and polling endpoints.
-   * @example (req) => req.method === "GET" && req.url.startsWith("/assets/")
+   * @example (req) => req.method === "GET" && (req.url ?? "").startsWith("/assets/")
    */
   readOnly?: (req: IncomingMessage) => boolean;
   /**
@@ -54,11 +54,13 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   options: ExpressSessionOptions = {},
 ): SessionMiddleware {
   const transport = nodeTransport(options);
+  const warnInsecure = insecureRequestWarning(transport);
   return (req, res, next) => {
     const loadOptions: LoadOptions = {
       readOnly: options.readOnly?.(req) ?? false,
       ipAddress: (req as { ip?: string }).ip ?? req.socket?.remoteAddress ?? null,
       userAgent: req.headers["user-agent"] ?? null,
+      ...(transport.channel === undefined ? {} : { channel: transport.channel }),
     };
     loadSession(manager, transport.getToken(req), req, options.adoptExpressSession, loadOptions).then(
       ({ session, headers }) => {
@@ -66,7 +68,9 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
         holdResponseUntil(
           res,
           async () => {
-            transport.apply(res, await manager.commit(session));
+            const action = await manager.commit(session);
+            if (action.type === "set") warnInsecure(req);
+            transport.apply(res, action);
             for (const [name, value] of headers) appendHeader(res, name, value);
           },
           next,
@@ -78,10 +82,30 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   };
 }
 
+/**
+ * Warns once when a Secure cookie is set on a plain-HTTP request to a host other than this machine:
+ * browsers drop such a cookie, so every request would start a new session.
+ */
+function insecureRequestWarning(transport: NodeTransport): (req: IncomingMessage) => void {
+  let warned = !transport.secureCookie;
+  return (req) => {
+    if (warned || (req.socket as { encrypted?: boolean } | undefined)?.encrypted) return;
+    if (/^https$/i.test(String(req.headers["x-forwarded-proto"] ?? "").split(",")[0]!.trim())) return;
+    const host = (req.headers.host ?? "").replace(/:\d+$/, "");
+    if (/^(localhost|127(\.\d+){3}|\[::1\])$/i.test(host)) return;
+    warned = true;
+    process.emitWarning(
+      `sessionrow set a Secure cookie on a plain-HTTP request to ${host || "an unknown host"}: browsers drop it, so every request starts a new session. ` +
+        'Serve the app over HTTPS (behind a proxy, it must send X-Forwarded-Proto: https), or for local development only, use express({ cookie: { secure: false } }).',
+      { code: "SESSIONROW_INSECURE_REQUEST" },
+    );
+  };
+}
+
 /** The request's session, adopted from an express-session cookie when configured and no sessionrow token came. */
 async function loadSession<Data extends object, TUser, TUserId extends UserId>(
   manager: SessionLifecycle<Data, TUser, TUserId>,
-  token: string | undefined,
+  token: string | readonly string[] | undefined,
   req: IncomingMessage,
   adoption: ExpressSessionAdoption | undefined,
   options: LoadOptions,
@@ -95,7 +119,11 @@ async function loadSession<Data extends object, TUser, TUserId extends UserId>(
 
 /** A transport as the middleware uses it: the token from a Node request, an action onto a Node response. */
 interface NodeTransport {
-  getToken(req: IncomingMessage): string | undefined;
+  /** The channel its tokens are signed for. */
+  channel: string | undefined;
+  /** Whether it sets a Secure cookie. */
+  secureCookie: boolean;
+  getToken(req: IncomingMessage): string | readonly string[] | undefined;
   apply(res: ServerResponse, action: TokenAction): void;
 }
 
@@ -108,6 +136,8 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
         : options.transport;
   if ("readToken" in transport) {
     return {
+      channel: (transport as TokenTransport).channel,
+      secureCookie: transport instanceof CookieTransport && transport.secure,
       getToken: (req) => transport.readToken(req.headers),
       apply: (res, action) => {
         for (const [name, value] of transport.responseHeaders(action)) appendHeader(res, name, value);
@@ -115,6 +145,8 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
     };
   }
   return {
+    channel: undefined,
+    secureCookie: false,
     getToken: (req) => transport.getToken(req),
     apply: (res, action) => {
       if (action.type === "set") transport.setToken(res, action.token, action.expiresAt);
@@ -123,13 +155,17 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
   };
 }
 
-/** Adds a response header; `Set-Cookie` values accumulate, any other header is replaced. */
+/** Adds a response header: `Set-Cookie` values accumulate, `Vary` names are merged, any other header is replaced. */
 function appendHeader(res: ServerResponse, name: string, value: string): void {
-  if (name.toLowerCase() !== "set-cookie") {
+  const lower = name.toLowerCase();
+  const existing = res.getHeader(name);
+  if (lower === "set-cookie") {
+    const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
+    res.setHeader("Set-Cookie", [...cookies, value]);
+  } else if (lower === "vary" && existing !== undefined) {
+    const names = String(existing).split(",").map((part) => part.trim()).filter(Boolean);
+    if (!names.some((part) => part === "*" || part.toLowerCase() === value.toLowerCase())) res.setHeader("Vary", [...names, value].join(", "));
+  } else {
     res.setHeader(name, value);
-    return;
   }
-  const existing = res.getHeader("Set-Cookie");
-  const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  res.setHeader("Set-Cookie", [...cookies, value]);
 }

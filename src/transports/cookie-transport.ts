@@ -13,13 +13,15 @@ export interface CookieTransportOptions {
   name?: string;
   /**
    * Name the cookie `__Host-<name>`: browsers then only accept it when Secure, for Path=/ and without
-   * Domain, so a sibling subdomain cannot plant or overwrite it. Requires HTTPS.
-   * @default false
+   * Domain, so a sibling subdomain cannot plant or overwrite it.
+   * @default true when the cookie is Secure, on Path=/ and without Domain
    */
   hostPrefix?: boolean;
   /**
-   * Send the cookie over HTTPS only.
-   * @default true when NODE_ENV is "production"
+   * Send the cookie over HTTPS only. Turn it off only for local development over plain HTTP (browsers
+   * accept Secure cookies from http://localhost, so even that rarely needs it); a Secure cookie set on
+   * a plain-HTTP request to another host gets a warning, since browsers drop it.
+   * @default true
    */
   secure?: boolean;
   /** @default "lax" */
@@ -40,19 +42,23 @@ export interface CookieTransportOptions {
 export class CookieTransport implements TokenTransport {
   /** The cookie name actually used (with any `__Host-` prefix). */
   readonly name: string;
+  /** Whether the cookie is sent over HTTPS only. */
+  readonly secure: boolean;
   readonly #attributes: SerializeOptions;
   readonly #persistent: boolean;
 
   /** @throws SessionConfigError when the options contradict each other (e.g. `sameSite: "none"` without `secure`). */
   constructor(options: CookieTransportOptions = {}) {
-    const secure = options.secure ?? process.env.NODE_ENV === "production";
+    const secure = options.secure ?? true;
     const sameSite = options.sameSite ?? "lax";
     const path = options.path ?? "/";
-    if (options.hostPrefix && (!secure || path !== "/" || options.domain !== undefined)) {
+    const hostPrefix = options.hostPrefix ?? (secure && path === "/" && options.domain === undefined);
+    if (hostPrefix && (!secure || path !== "/" || options.domain !== undefined)) {
       throw new SessionConfigError("A __Host- cookie must be secure, with path \"/\" and no domain");
     }
     if (sameSite === "none" && !secure) throw new SessionConfigError('sameSite "none" requires secure: true');
-    this.name = `${options.hostPrefix ? "__Host-" : ""}${options.name ?? "sessionrow"}`;
+    this.name = `${hostPrefix ? "__Host-" : ""}${options.name ?? "sessionrow"}`;
+    this.secure = secure;
     this.#persistent = options.persistent ?? true;
     this.#attributes = {
       httpOnly: true,
@@ -63,22 +69,35 @@ export class CookieTransport implements TokenTransport {
     };
   }
 
-  /** The token in the request's `Cookie` header(s), if any. */
-  readToken(headers: RequestHeaders): string | undefined {
+  /**
+   * The token in the request's `Cookie` header(s): every value sent under the cookie's name, in order
+   * (a sibling subdomain can add one of the same name; the manager uses the first that verifies).
+   */
+  readToken(headers: RequestHeaders): string | string[] | undefined {
+    const values: string[] = [];
     for (const header of headerValues(headers, "cookie")) {
-      const value = parse(header)[this.name];
-      if (value !== undefined) return value;
+      for (const pair of header.split(";")) {
+        const value = parse(pair)[this.name];
+        if (value !== undefined) values.push(value);
+      }
     }
-    return undefined;
+    return values.length <= 1 ? values[0] : values;
   }
 
-  /** A `Set-Cookie` header that sets or clears the cookie; none when the token stays. */
+  /**
+   * A `Set-Cookie` header that sets or clears the cookie, with `Cache-Control: no-store` and
+   * `Vary: Cookie` so no shared cache keeps or replays the response; none when the token stays.
+   */
   responseHeaders(action: TokenAction): ResponseHeader[] {
     if (action.type === "none") return [];
     const cookie =
       action.type === "clear"
         ? serialize(this.name, "", { ...this.#attributes, expires: new Date(0) })
         : serialize(this.name, action.token, { ...this.#attributes, ...(this.#persistent ? { expires: action.expiresAt } : {}) });
-    return [["Set-Cookie", cookie]];
+    return [
+      ["Set-Cookie", cookie],
+      ["Cache-Control", "no-store"],
+      ["Vary", "Cookie"],
+    ];
   }
 }

@@ -22,11 +22,15 @@ const BEARER = /^Bearer +(\S+) *$/i;
 
 /** Reads the signed token from a request header and returns new tokens in a response header. */
 export class HeaderTransport implements TokenTransport {
+  /** Tokens issued here are signed for the header channel: a cookie's token is refused here, and this one in a cookie. */
+  readonly channel = "header";
   readonly #header: string;
+  readonly #headerName: string;
   readonly #responseHeader: string;
 
   constructor(options: HeaderTransportOptions = {}) {
-    this.#header = (options.header ?? "authorization").toLowerCase();
+    this.#headerName = options.header ?? "Authorization";
+    this.#header = this.#headerName.toLowerCase();
     this.#responseHeader = options.responseHeader ?? "X-Session-Token";
   }
 
@@ -38,9 +42,16 @@ export class HeaderTransport implements TokenTransport {
     return BEARER.exec(value)?.[1];
   }
 
-  /** The response header with the new token, or empty when the client must drop its token; none when it stays. */
+  /**
+   * The response header with the new token, or empty when the client must drop its token, with
+   * `Cache-Control: no-store` and `Vary` on the token's request header; none when it stays.
+   */
   responseHeaders(action: TokenAction): ResponseHeader[] {
     if (action.type === "none") return [];
-    return [[this.#responseHeader, action.type === "set" ? action.token : ""]];
+    return [
+      [this.#responseHeader, action.type === "set" ? action.token : ""],
+      ["Cache-Control", "no-store"],
+      ["Vary", this.#headerName],
+    ];
   }
 }

@@ -7,8 +7,13 @@ import type { RequestHeaders, ResponseHeader } from "./request-headers.js";
  * response headers to add. The cookie and header transports implement it.
  */
 export interface TokenTransport {
-  /** The signed token the client sent, if any. Never throws on malformed input. */
-  readToken(headers: RequestHeaders): string | undefined;
+  /**
+   * The channel the transport's tokens are signed for (see `LoadOptions.channel`); absent for the
+   * cookie channel.
+   */
+  readonly channel?: string;
+  /** The signed token the client sent, if any (every value, when it came more than once). Never throws on malformed input. */
+  readToken(headers: RequestHeaders): string | readonly string[] | undefined;
   /** The headers that carry out `action` (none for `{ type: "none" }`). */
   responseHeaders(action: TokenAction): ResponseHeader[];
 }

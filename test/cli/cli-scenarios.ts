@@ -1,5 +1,13 @@
 import { jsonOf, runCli, type CliRun } from "./run-cli.js";
-import { seedAccountSession, seedExpiredSessions, seedSessions, type SeedClient, type SeededSessions } from "./seed-sessions.js";
+import {
+  HOSTILE_TEXT,
+  seedAccountSession,
+  seedExpiredSessions,
+  seedHostileSession,
+  seedSessions,
+  type SeedClient,
+  type SeededSessions,
+} from "./seed-sessions.js";
 
 /** A database with the packaged schema (tables "User", "Session", "Account", "AccountSession") for the CLI tests. */
 export interface CliDatabase {
@@ -243,6 +251,19 @@ export function describeCliScenarios(name: string, open: () => Promise<CliDataba
       expect(deleted[0]! + deleted[1]!).toBe(expired);
       expect(deleted.every((count) => count > 0)).toBe(true);
       expect(await db.prisma.session.count()).toBe(live);
+    });
+
+    // Last: it adds a session, which the exact counts above do not expect.
+    it("escapes control characters in everything it prints, so stored text cannot drive the terminal", async () => {
+      const id = await seedHostileSession(db.prisma);
+      const [table, show, json] = await Promise.all([cli("list"), cli("show", id), cli("show", id, "--json")]);
+      const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
+      for (const run of [table, show, json]) {
+        expect(run.code).toBe(0);
+        expect(run.stdout).not.toMatch(raw);
+      }
+      expect(show.stdout).toContain("user agent       evil\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202egnp.exe\\u007f");
+      expect(jsonOf<{ userAgent: string; data: { note: string } }>(json)).toMatchObject({ userAgent: HOSTILE_TEXT, data: { note: HOSTILE_TEXT } });
     });
   });
 }

@@ -92,3 +92,15 @@ export async function seedAccountSession(client: SeedClient): Promise<{ accountI
   await manager.commit(session);
   return { accountId, sessionId: session.id };
 }
+
+/** A User-Agent and data that would drive a terminal if printed raw: ESC, a one-byte CSI, a bidi override. */
+export const HOSTILE_TEXT = "evil\u001b]0;owned\u0007\u001b[2J\u009b31m\u202egnp.exe\u007f";
+
+/** Seeds one active session whose User-Agent and data hold {@link HOSTILE_TEXT}. */
+export async function seedHostileSession(client: SeedClient): Promise<string> {
+  const manager = new SessionManager(new PrismaStore(client), { secret: SECRET });
+  const session = manager.create({ ipAddress: "203.0.113.9", userAgent: HOSTILE_TEXT });
+  session.set("note", HOSTILE_TEXT);
+  await manager.commit(session);
+  return session.id;
+}

@@ -21,7 +21,7 @@ type AppSession = session.Session & Partial<session.SessionData> & { views?: num
 
 const appSession = (req: Request) => req.session as unknown as AppSession;
 const secret = "express-session-secret-express-session";
-const nativeSecret = "sessionrow-secret-for-the-bridge-tests!";
+const nativeSecret = "AGHUQDLy5QnmHnMHgZH1YRDQD_oRIzIF6VpOeKzA9fM";
 const MINUTE = 60_000;
 
 /** The session id inside express-session's signed cookie (`connect.sid=s:<sid>.<signature>`). */
@@ -353,7 +353,7 @@ export function describeExpressSessionStore(name: string, open: () => Promise<Ex
       expect(adopted.body).toEqual({ userId, views: 1, keys: ["views"] });
       const setCookies = adopted.headers["set-cookie"] as unknown as string[];
       expect(setCookies.find((c) => c.startsWith("connect.sid=;"))).toMatch(/Expires=Thu, 01 Jan 1970/);
-      const native = setCookies.find((c) => c.startsWith("sessionrow="))!.split(";")[0]!;
+      const native = setCookies.find((c) => c.startsWith("__Host-sessionrow="))!.split(";")[0]!;
       expect(await row(sidOf(legacy))).toBeNull();
       const [record] = await fixture.store.listByUser(userId);
       expect(record!.data).toEqual({ views: 1 });

@@ -55,7 +55,7 @@ describe("SessionManager.expressSessionStore", () => {
   it("gives express-session a store on the manager's table, keyed by the hash of its id", async () => {
     const db = await createTestDatabase();
     try {
-      const sessions = SessionManager.fromPrisma(db.prisma, { secret: "compat-secret-compat-secret-compat!!" });
+      const sessions = SessionManager.fromPrisma(db.prisma, { secret: "224XhITrbQST1YkRrDXtENR4Zzx6zJ1LsDbK9VWKE3M" });
       const app = express();
       app.use(session({ store: sessions.expressSessionStore(session), secret: "express-session-secret", resave: false, saveUninitialized: false }));
       app.get("/visit", (req, res) => {

@@ -9,7 +9,7 @@ import { FakeClock } from "../support/fake-clock.js";
 import { createSessionApp, Gate, sessionCookie } from "../support/session-app.js";
 import { sqlStoreTargets, type OpenedStore } from "../support/sql-stores.js";
 
-const secret = "concurrency-secret-concurrency-secret";
+const secret = "Y2Ogyub1dTNEV3zAx6kNPzrmX8NcmCMLZPvxk1SbB0Y";
 
 describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("concurrency on %s", (_name, target) => {
   let opened: OpenedStore;

@@ -11,7 +11,7 @@ import { createTestDatabase } from "../support/postgres.js";
 import { Account, openTypeORM, sessionEntities, User } from "../support/typeorm.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
-const secret = "outage-secret-outage-secret-outage!!";
+const secret = "cmPBTVyWcoTni4ApX4zL2ZiKS7BGcTnuUpbgS5mJRmE";
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 

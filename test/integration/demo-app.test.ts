@@ -16,7 +16,7 @@ beforeAll(async () => {
   await db.prisma.user.create({ data: { email: "mallory@example.com", name: "<script>alert(1)</script>" } });
   userIds = Object.fromEntries((await db.prisma.user.findMany()).map((user) => [user.name, user.id]));
   const sessions = SessionManager.fromPrisma<DemoSessionData, typeof db.prisma>(db.prisma, {
-    secret: "demo-test-secret-demo-test-secret-0123",
+    secret: "8iICVKF_zdNlEOHiZefVGNJZ7h2I7l8AFdKn1ZufYcs",
   });
   app = createDemoApp(sessions, db.prisma, { databaseLabel: "PostgreSQL (test)" });
 });
@@ -34,6 +34,11 @@ const visits = (page: string) => Number(match(page, /id="visit-count">(\d+)</));
 const csrfOf = (page: string) => match(page, /name="_csrf" value="([^"]+)"/);
 const sessionIdOf = (page: string) => match(page, /id="session-id">([0-9a-f]{64})</);
 
+/** A form POST as a browser sends it from the demo's own pages. */
+function post(agent: request.Agent | ReturnType<typeof request>, path: string, form: Record<string, string>): request.Test {
+  return agent.post(path).set("Sec-Fetch-Site", "same-origin").type("form").send(form);
+}
+
 function cookieOf(response: request.Response): string {
   const cookie = (response.headers["set-cookie"] as unknown as string[] | undefined)?.find((c) => c.startsWith("sessionrow="));
   if (!cookie) throw new Error("no session cookie set");
@@ -42,22 +47,34 @@ function cookieOf(response: request.Response): string {
 
 async function logIn(agent: request.Agent, name: string): Promise<request.Response> {
   const form = await agent.get("/login").expect(200);
-  return agent.post("/login").type("form").send({ _csrf: csrfOf(form.text), userId: String(userIds[name]) });
+  return post(agent, "/login", { _csrf: csrfOf(form.text), userId: String(userIds[name]) });
 }
 
 describe("demo app (supertest, PostgreSQL)", () => {
-  it("counts visits per browser session", async () => {
+  it("stores nothing for a visitor who only looks, and counts visits once the session exists", async () => {
+    const before = await db.prisma.session.count();
     const browser = request.agent(app);
+    for (const path of ["/", "/login", "/cart", "/preferences", "/"]) {
+      const page = await browser.get(path).expect(200);
+      expect(page.headers["set-cookie"]).toBeUndefined();
+    }
+    expect(visits((await browser.get("/").expect(200)).text)).toBe(0);
+    expect(await db.prisma.session.count()).toBe(before);
+    const cart = await browser.get("/cart").expect(200);
+    await post(browser, "/cart/add", { _csrf: csrfOf(cart.text), sku: "mug" }).expect(303);
+    expect(await db.prisma.session.count()).toBe(before + 1);
     expect(visits((await browser.get("/").expect(200)).text)).toBe(1);
     expect(visits((await browser.get("/").expect(200)).text)).toBe(2);
-    expect(visits((await browser.get("/").expect(200)).text)).toBe(3);
-    expect(visits((await request(app).get("/").expect(200)).text)).toBe(1);
+    expect(visits((await request(app).get("/").expect(200)).text)).toBe(0);
   });
 
-  it("logs in through the form, rotates the session id, and logs out", async () => {
+  it("logs in through the form, rotates the session id, keeps the guest's cart, and logs out", async () => {
     const browser = request.agent(app);
+    const cart = await browser.get("/cart").expect(200);
+    const added = await post(browser, "/cart/add", { _csrf: csrfOf(cart.text), sku: "mug" }).expect(303);
+    const anonymousCookie = cookieOf(added);
     const before = await browser.get("/");
-    const anonymousCookie = cookieOf(before);
+    expect(visits(before.text)).toBe(1);
     const idBefore = sessionIdOf(before.text);
 
     const login = await logIn(browser, "Alice");
@@ -71,13 +88,14 @@ describe("demo app (supertest, PostgreSQL)", () => {
     const idAfter = sessionIdOf(home.text);
     expect(idAfter).not.toBe(idBefore);
     expect(home.text).toContain(`session id ${idBefore.slice(0, 12)}… → ${idAfter.slice(0, 12)}…`);
+    expect((await browser.get("/cart").expect(200)).text).toMatch(/Quixote coffee mug<\/td><td class="num">1</);
 
     // The token held before login is dead: it yields a fresh anonymous session.
     const stale = await request(app).get("/").set("Cookie", anonymousCookie).expect(200);
     expect(stale.text).toContain('id="current-user-none"');
-    expect(visits(stale.text)).toBe(1);
+    expect(visits(stale.text)).toBe(0);
 
-    const logout = await browser.post("/logout").type("form").send({ _csrf: csrfOf(home.text) });
+    const logout = await post(browser, "/logout", { _csrf: csrfOf(home.text) });
     expect(logout.status).toBe(303);
     const after = await browser.get("/").expect(200);
     expect(after.text).toContain("Goodbye, Alice.");
@@ -86,15 +104,24 @@ describe("demo app (supertest, PostgreSQL)", () => {
     expect(await db.prisma.session.count({ where: { id: idAfter } })).toBe(0);
   });
 
-  it("rejects a POST without this session's CSRF token", async () => {
+  it("rejects a POST from another site, and a stored session's POST without its CSRF token", async () => {
     const browser = request.agent(app);
-    await browser.get("/login").expect(200);
-    const forged = await browser.post("/login").type("form").send({ userId: String(userIds.Alice) });
+    const form = await browser.get("/login").expect(200);
+    const crossSite = await browser.post("/login").set("Sec-Fetch-Site", "cross-site").type("form").send({ _csrf: csrfOf(form.text), userId: String(userIds.Alice) });
+    expect(crossSite.status).toBe(403);
+    const foreignOrigin = await browser.post("/login").set("Origin", "https://evil.example").type("form").send({ userId: String(userIds.Alice) });
+    expect(foreignOrigin.status).toBe(403);
+    expect((await browser.get("/").expect(200)).text).toContain('id="current-user-none"');
+
+    await logIn(browser, "Bob");
+    const forged = await post(browser, "/cart/add", { sku: "mug" });
     expect(forged.status).toBe(403);
     expect(forged.text).toContain("CSRF token");
-    const wrong = await browser.post("/login").type("form").send({ userId: String(userIds.Alice), _csrf: "x".repeat(43) });
+    const wrong = await post(browser, "/cart/add", { sku: "mug", _csrf: "x".repeat(43) });
     expect(wrong.status).toBe(403);
-    expect((await browser.get("/").expect(200)).text).toContain('id="current-user-none"');
+    const stale = await post(browser, "/cart/add", { sku: "mug", _csrf: csrfOf(form.text) });
+    expect(stale.status).toBe(403);
+    expect((await browser.get("/cart").expect(200)).text).toContain('id="cart-empty"');
   });
 
   it("escapes user-controlled text", async () => {
@@ -107,14 +134,14 @@ describe("demo app (supertest, PostgreSQL)", () => {
     const browser = request.agent(app);
     const cart = await browser.get("/cart").expect(200);
     expect(cart.text).toContain('id="cart-empty"');
-    const token = csrfOf(cart.text);
-    await browser.post("/cart/add").type("form").send({ _csrf: token, sku: "mug" }).expect(303);
-    await browser.post("/cart/add").type("form").send({ _csrf: token, sku: "mug" }).expect(303);
+    await post(browser, "/cart/add", { _csrf: csrfOf(cart.text), sku: "mug" }).expect(303);
+    const once = await browser.get("/cart").expect(200);
+    await post(browser, "/cart/add", { _csrf: csrfOf(once.text), sku: "mug" }).expect(303);
     const filled = await browser.get("/cart").expect(200);
     expect(filled.text).toContain("Added Quixote coffee mug to your cart.");
     expect(filled.text).toMatch(/Quixote coffee mug<\/td><td class="num">2</);
 
-    await browser.post("/preferences").type("form").send({ _csrf: token, theme: "dark", accent: "green" }).expect(303);
+    await post(browser, "/preferences", { _csrf: csrfOf(filled.text), theme: "dark", accent: "green" }).expect(303);
     const preferences = await browser.get("/preferences").expect(200);
     expect(preferences.text).toContain('class="theme-dark accent-green"');
     expect(preferences.text).toContain("&quot;theme&quot;: &quot;dark&quot;");
@@ -134,11 +161,11 @@ describe("demo app (supertest, PostgreSQL)", () => {
     expect(list.text.match(/data-session-id="/g)).toHaveLength(2);
     expect(list.text).toContain(`data-session-id="${firstId}"`);
 
-    await second.post("/sessions/revoke").type("form").send({ _csrf: csrfOf(list.text), id: bobId }).expect(303);
+    await post(second, "/sessions/revoke", { _csrf: csrfOf(list.text), id: bobId }).expect(303);
     expect((await second.get("/sessions")).text).toContain("not one of yours");
     expect((await bob.get("/")).text).toContain('id="current-user">Bob<');
 
-    await second.post("/sessions/revoke").type("form").send({ _csrf: csrfOf(list.text), id: firstId }).expect(303);
+    await post(second, "/sessions/revoke", { _csrf: csrfOf(list.text), id: firstId }).expect(303);
     expect((await second.get("/sessions")).text.match(/data-session-id="/g)).toHaveLength(1);
     expect((await first.get("/")).text).toContain('id="current-user-none"');
   });

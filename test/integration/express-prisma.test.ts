@@ -4,7 +4,7 @@ import { SessionManager, SessionStoreError } from "../../src/index.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { sessionCookie } from "../support/session-app.js";
 
-const secret = "integration-secret-integration-secret";
+const secret = "AsEXlCqDeCMZVeNhJ1moGlphg-cWdZYeOxOsDB11amE";
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -20,7 +20,7 @@ function createApp(sessions = SessionManager.fromPrisma(db.prisma, { secret }), 
   app.use(sessions.express(options));
   app.post("/login", async (req, res) => {
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email: String(req.body.email) } });
-    await req.session.setUser(user);
+    await req.session.setUser(user, { keep: ["views"] });
     res.redirect("/me");
   });
   app.get("/me", async (req, res) => {
@@ -118,7 +118,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const response = await request(countingApp).get("/me").set("Cookie", tampered);
     expect(response.body).toEqual({ user: null, views: 0 });
     expect(queries).toEqual([]);
-    expect(response.headers["set-cookie"]?.[0]).toMatch(/^sessionrow=;.*Expires=Thu, 01 Jan 1970/);
+    expect(response.headers["set-cookie"]?.[0]).toMatch(/^__Host-sessionrow=;.*Expires=Thu, 01 Jan 1970/);
   });
 
   it("logout destroys the session row and clears the cookie", async () => {
@@ -126,7 +126,7 @@ describe("Express middleware on PostgreSQL (Prisma)", () => {
     const cookie = sessionCookie((await request(app).post("/login").type("form").send({ email: "ada@example.com" })).headers);
     const before = await db.prisma.session.count();
     const logout = await request(app).post("/logout").set("Cookie", cookie);
-    expect(logout.headers["set-cookie"]?.[0]).toMatch(/^sessionrow=;/);
+    expect(logout.headers["set-cookie"]?.[0]).toMatch(/^__Host-sessionrow=;/);
     expect(await db.prisma.session.count()).toBe(before - 1);
     expect((await request(app).get("/me").set("Cookie", cookie)).body.user).toBeNull();
   });

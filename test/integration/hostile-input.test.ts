@@ -10,7 +10,7 @@ import { checkHostileData, hostileTokens } from "../support/hostile-data.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { simulateRequest } from "../support/simulate-request.js";
 
-const secret = "fuzz-secret-fuzz-secret-fuzz-secret!";
+const secret = "InVxLIi1tX6d2XU4vn-7hturecn7M5jzSUuHtqvMho8";
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -32,11 +32,11 @@ describe("hostile cookies and headers", () => {
       fc.asyncProperty(hostileTokens(valid), fc.boolean(), async (value, asHeader) => {
         const presented = asHeader
           ? headers.readToken({ authorization: `Bearer ${value}` })
-          : cookies.readToken({ cookie: `sessionrow=${value}; sessionrow=${valid}` });
+          : cookies.readToken({ cookie: `${cookies.name}=${value}` });
         const before = calls();
         const session = await manager.load(presented);
-        // A value the cookie parser skips leaves the repeated valid cookie: not a hostile value.
-        if (presented === valid) return;
+        // A generated value that carries the valid token itself (e.g. a second cookie pair) is not a hostile value.
+        if (presented === valid || (Array.isArray(presented) && presented.includes(valid))) return;
         queriesForHostileValues += calls() - before;
         expect(session.isNew).toBe(true);
         expect(session.keys()).toEqual([]);
@@ -59,7 +59,7 @@ describe("hostile cookies and headers", () => {
     await fc.assert(
       fc.asyncProperty(hostileTokens(valid).filter((v) => v !== valid && v.length < 4000), async (value) => {
         // Only bytes an HTTP client can put in a header.
-        const cookie = `sessionrow=${encodeURIComponent(value)}`;
+        const cookie = `__Host-sessionrow=${encodeURIComponent(value)}`;
         const response = await request(app).get("/").set("Cookie", cookie);
         expect(response.status).toBe(200);
         expect(response.body).toEqual({ isNew: true, keys: [] });

@@ -8,7 +8,7 @@ import { createSessionApp, sessionCookie } from "../support/session-app.js";
 import { simulateRequest } from "../support/simulate-request.js";
 import { sqlStoreTargets, type OpenedStore } from "../support/sql-stores.js";
 
-const secret = "reliability-secret-reliability-secret";
+const secret = "JlDqWskjaeK1QYDky_Xz2MCmiAqnkUaHzDHGcoPS4vU";
 
 describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("reliability on %s", (_name, target) => {
   let opened: OpenedStore;
@@ -100,7 +100,7 @@ describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("
     for await (const row of sessions.iterate()) if (row.expiresAt.getTime() <= clock.now()) expiredRows++;
     const [pruned, responses] = await Promise.all([
       sessions.prune({ batchSize: 10 }),
-      Promise.all(live.map((token) => request(app).get("/increment").set("Cookie", `sessionrow=${token}`))),
+      Promise.all(live.map((token) => request(app).get("/increment").set("Cookie", `__Host-sessionrow=${token}`))),
     ]);
     expect(pruned).toBe(expiredRows);
     expect(expiredRows).toBeGreaterThanOrEqual(25); // ours, and any other test's expired rows in this database

@@ -74,7 +74,7 @@ export function describeNestSessionApp(name: string, open: () => Promise<NestApp
       const before = await fixture.sessionIds();
       const logout = await http().post("/logout").set("Cookie", cookie);
       expect(logout.status).toBe(204);
-      expect(logout.headers["set-cookie"]?.[0]).toMatch(/^sessionrow=;.*Expires=Thu, 01 Jan 1970/);
+      expect(logout.headers["set-cookie"]?.[0]).toMatch(/^__Host-sessionrow=;.*Expires=Thu, 01 Jan 1970/);
       expect(await fixture.sessionIds()).toHaveLength(before.length - 1);
       expect((await http().get("/account").set("Cookie", cookie)).status).toBe(401);
     });

@@ -10,7 +10,7 @@ import { SessionTestController, USER_LOOKUP, type UserLookup } from "./nest-app.
 import { describeNestSessionApp } from "./nest-app-scenarios.js";
 import { sessionCookie } from "./session-cookie.js";
 
-const secret = "nest-e2e-secret-nest-e2e-secret-nest";
+const secret = "fF_Fv8YMiOB3dEbXWQoYYE223HgHmBcjgFXqTUqpBLc";
 let db: TestDatabase;
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { openTypeORM, sessionEntities, User } from "../support/typeorm.js";
 import { SessionTestController, USER_LOOKUP, type UserLookup } from "./nest-app.js";
 import { describeNestSessionApp } from "./nest-app-scenarios.js";
 
-const secret = "nest-e2e-secret-nest-e2e-secret-nest";
+const secret = "fF_Fv8YMiOB3dEbXWQoYYE223HgHmBcjgFXqTUqpBLc";
 let db: TestDatabase;
 
 beforeAll(async () => {

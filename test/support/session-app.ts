@@ -85,10 +85,13 @@ export function createSessionApp(manager: SessionManager<any, any, any>, gates =
   return app;
 }
 
+/** The session cookie's name with the default options: Secure, so `__Host-` prefixed. */
+export const SESSION_COOKIE = "__Host-sessionrow";
+
 /** The `name=value` part of the session cookie a response set. */
-export function sessionCookie(headers: Record<string, unknown>): string {
+export function sessionCookie(headers: Record<string, unknown>, name = SESSION_COOKIE): string {
   const cookies = (headers["set-cookie"] ?? []) as string[];
-  const cookie = cookies.find((c) => c.startsWith("sessionrow=") && !c.startsWith("sessionrow=;"));
+  const cookie = cookies.find((c) => c.startsWith(`${name}=`) && !c.startsWith(`${name}=;`));
   if (!cookie) throw new Error(`no session cookie in ${JSON.stringify(headers)}`);
   return cookie.split(";")[0]!;
 }

@@ -9,6 +9,7 @@ import {
   SessionStoreError,
   type SessionManagerOptions,
 } from "../../src/index.js";
+import { randomBytes } from "node:crypto";
 import { sessionIdOf } from "../../src/token.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { simulateRequest } from "../support/simulate-request.js";
@@ -19,7 +20,7 @@ interface User {
 }
 
 const MINUTE = 60_000;
-const secret = "unit-test-secret-unit-test-secret!";
+const secret = "doGJkMO_13ultOVnKq2vqA62s-1_-t7xjTm1BVodx00";
 
 function setup(options: Partial<SessionManagerOptions> = {}) {
   const clock = new FakeClock();
@@ -86,7 +87,7 @@ describe("SessionManager: creating and loading", () => {
     const { manager, calls } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
     calls.reset();
-    const forged = new SessionManager(new MemoryStore(), { secret: "another-secret-another-secret-!!!" });
+    const forged = new SessionManager(new MemoryStore(), { secret: "R1LOKQ44fmub8afLNJsbjPRhSunzZ6zEL3xKmqyKFmM" });
     const foreign = (await simulateRequest(forged, null, (s) => s.set("a", 1)))!;
     for (const bad of [foreign, `${token}x`, token.slice(0, -2) + "zz", "garbage", "", "%%%", "a.b"]) {
       const session = await manager.load(bad);
@@ -219,7 +220,7 @@ describe("SessionManager: users and rotation", () => {
     const events: unknown[] = [];
     manager.on("login", (event) => events.push(event));
     const anonymous = (await simulateRequest(manager, null, (s) => s.set("cart", ["x"])))!;
-    const loggedIn = (await simulateRequest(manager, anonymous, (s) => s.setUser({ id: 1, name: "Ada" })))!;
+    const loggedIn = (await simulateRequest(manager, anonymous, (s) => s.setUser({ id: 1, name: "Ada" }, { keep: ["cart"] })))!;
     expect(loggedIn).not.toBe(anonymous);
     expect((await manager.load(anonymous)).isNew).toBe(true);
     const session = await manager.load(loggedIn);
@@ -364,7 +365,7 @@ describe("SessionManager: parallel requests", () => {
     const other = await manager.load(token);
     other.set("b", 2);
     await manager.commit(other);
-    await login.setUser(1);
+    await login.setUser(1, { keep: "all" });
     await manager.commit(login);
     const session = await manager.load(manager.signedToken(login));
     expect(session.userId).toBe(1);
@@ -559,7 +560,11 @@ describe("SessionManager: failures and configuration", () => {
 
   it.each([
     [{ secret: undefined }, /secret is required/],
-    [{ secret: "short" }, /at least 32/],
+    [{ secret: "short" }, /The secret is too weak to sign session tokens: it has 5 characters, fewer than 32; generate one with/],
+    [{ secret: "a".repeat(32) }, /it repeats a phrase/],
+    [{ secret: "correct-horse-correct-horse-correct" }, /it repeats a phrase/],
+    [{ secret: "ccbdbbabcadccadbabcbbbbbdadacabc" }, /it has about \d+ bits of entropy, fewer than 80/],
+    [{ secret: undefined, secrets: [randomBytes(32).toString("base64url"), "x".repeat(40)] }, /The secrets\[1\] is too weak/],
     [{ idleTimeout: "soon" }, /idleTimeout/],
     [{ idleTimeout: -5 }, /idleTimeout/],
     [{ idleTimeout: "2h", absoluteTimeout: "1h" }, /absoluteTimeout/],
@@ -574,7 +579,7 @@ describe("SessionManager: failures and configuration", () => {
   it("accepts rotated secrets: tokens signed with the old secret keep working", async () => {
     const { manager, store, clock } = setup();
     const token = await simulateRequest(manager, null, (s) => s.set("a", 1));
-    const rotated = new SessionManager(store, { secrets: ["new-secret-new-secret-new-secret!", secret], clock });
+    const rotated = new SessionManager(store, { secrets: ["8G1wz_NMGo8ECCol_YpvbTILOrLx0KbzhoP7y914kA8", secret], clock });
     expect((await rotated.load(token)).get("a")).toBe(1);
   });
 });

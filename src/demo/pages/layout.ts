@@ -1,5 +1,5 @@
 import type { User } from "../../../generated/prisma/client.js";
-import { CSRF_FIELD } from "../csrf.js";
+import { CSRF_FIELD } from "../csrf-field.js";
 import type { Preferences } from "../demo-session.js";
 import { shortId } from "../format.js";
 import { html, type SafeHtml } from "../html.js";
@@ -16,6 +16,8 @@ export interface PageContext {
   /** The signed-in user; `undefined` on error pages, which do not look at the session. */
   user: User | null | undefined;
   admin: boolean;
+  /** Whether the visitor's session is stored (a visitor who only looked has none). */
+  sessionStored: boolean;
   csrfToken: string;
   flashes: Flash[];
   preferences: Preferences;

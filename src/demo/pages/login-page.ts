@@ -23,7 +23,7 @@ in the session row and issues a new token, so a token planted before login (sess
   <section class="card">
     <h2>Watch the token rotate</h2>
     <p class="muted">Session id now:</p>
-    <p><code id="session-id-before">${context.sessionId}</code></p>
+    <p>${context.sessionStored ? html`<code id="session-id-before">${context.sessionId}</code>` : html`<span id="session-id-before" class="muted">none stored yet: looking at pages stores nothing</span>`}</p>
     <p class="muted">After you log in, the message on the next page shows the old and the new id.</p>
     <pre>await req.session.setUser(user);
 res.redirect("/");</pre>
