@@ -9,6 +9,8 @@ const entry = {
   express: "src/express.ts",
   nest: "src/nest.ts",
   "express-session": "src/express-session.ts",
+  fastify: "src/fastify.ts",
+  web: "src/web.ts",
 };
 
 /** The `sessionrow` command (package.json `bin`), ESM only; built once it exists. */

@@ -47,3 +47,4 @@ export type { TokenTransport } from "./transports/token-transport.js";
 export type { RequestHeaders, ResponseHeader } from "./transports/request-headers.js";
 export type { ExpressSessionOptions, SessionMiddleware } from "./express/session-middleware.js";
 export type { Register, RequestSession } from "./express/request-session.js";
+export type { SessionOf } from "./register.js";

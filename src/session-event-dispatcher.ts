@@ -20,7 +20,7 @@ export class SessionEventDispatcher<TUserId extends UserId> {
   off<E extends keyof SessionEvents<TUserId>>(event: E, listener: Listener<SessionEvents<TUserId>[E]>): void {
     const listeners = this.#listeners.get(event) ?? [];
     const index = listeners.lastIndexOf(listener as Listener<never>);
-    if (index >= 0) this.#listeners.set(event, listeners.toSpliced(index, 1));
+    if (index >= 0) this.#listeners.set(event, [...listeners.slice(0, index), ...listeners.slice(index + 1)]);
   }
 
   emit<E extends ReportedEvent>(event: E, payload: SessionEvents<TUserId>[E]): void {

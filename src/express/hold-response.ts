@@ -1,28 +1,8 @@
+import { ROUTE_ONLY_HEADERS } from "../transports/replaced-response.js";
 import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
 const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
-/**
- * Headers of the held response that an error response replacing it must not inherit: those describing
- * its body or target, its cookies (a login that failed must not set the route's "remember me"), and
- * its caching (a shared cache must not keep the error).
- */
-const HELD_ONLY_HEADERS = [
-  "content-type",
-  "content-length",
-  "content-encoding",
-  "content-language",
-  "content-range",
-  "content-disposition",
-  "etag",
-  "last-modified",
-  "location",
-  "set-cookie",
-  "cache-control",
-  "expires",
-  "pragma",
-];
-
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
  * (`writeHead`, `write`, `end`, `flushHeaders`) starts `beforeSend`, and it and every later call are
@@ -62,7 +42,7 @@ export function holdResponseUntil(
           (error: unknown) => {
             restore();
             held.length = 0;
-            for (const header of HELD_ONLY_HEADERS) res.removeHeader(header);
+            for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
             res.setHeader("Cache-Control", "no-store");
             onError(error);
           },

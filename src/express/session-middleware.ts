@@ -6,10 +6,11 @@ import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { UserId } from "../session-store.js";
 import type { TokenAction } from "../token-action.js";
 import { CookieTransport, type CookieTransportOptions } from "../transports/cookie-transport.js";
-import { HeaderTransport, type HeaderTransportOptions } from "../transports/header-transport.js";
+import type { HeaderTransportOptions } from "../transports/header-transport.js";
 import type { ResponseHeader } from "../transports/request-headers.js";
 import type { SessionTransport } from "../transports/session-transport.js";
 import type { TokenTransport } from "../transports/token-transport.js";
+import { mergeVary, resolveTransport, type TransportOptions } from "../transports/transport-options.js";
 import { holdResponseUntil } from "./hold-response.js";
 
 /** Options of the Express middleware. */
@@ -128,12 +129,7 @@ interface NodeTransport {
 }
 
 function nodeTransport(options: ExpressSessionOptions): NodeTransport {
-  const transport =
-    options.transport === "header"
-      ? new HeaderTransport(options.header)
-      : options.transport === undefined || options.transport === "cookie"
-        ? new CookieTransport(options.cookie)
-        : options.transport;
+  const transport = isNodeTransport(options.transport) ? options.transport : resolveTransport(options as TransportOptions);
   if ("readToken" in transport) {
     return {
       channel: (transport as TokenTransport).channel,
@@ -155,6 +151,10 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
   };
 }
 
+function isNodeTransport(transport: ExpressSessionOptions["transport"]): transport is SessionTransport {
+  return typeof transport === "object" && "getToken" in transport;
+}
+
 /** Adds a response header: `Set-Cookie` values accumulate, `Vary` names are merged, any other header is replaced. */
 function appendHeader(res: ServerResponse, name: string, value: string): void {
   const lower = name.toLowerCase();
@@ -162,9 +162,8 @@ function appendHeader(res: ServerResponse, name: string, value: string): void {
   if (lower === "set-cookie") {
     const cookies = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
     res.setHeader("Set-Cookie", [...cookies, value]);
-  } else if (lower === "vary" && existing !== undefined) {
-    const names = String(existing).split(",").map((part) => part.trim()).filter(Boolean);
-    if (!names.some((part) => part === "*" || part.toLowerCase() === value.toLowerCase())) res.setHeader("Vary", [...names, value].join(", "));
+  } else if (lower === "vary") {
+    res.setHeader("Vary", mergeVary(existing === undefined ? undefined : String(existing), value));
   } else {
     res.setHeader(name, value);
   }

@@ -1,4 +1,4 @@
-import type { Register } from "../express/request-session.js";
+import type { Register } from "../register.js";
 import type { SessionManager } from "../session-manager.js";
 
 /**

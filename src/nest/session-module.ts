@@ -1,6 +1,9 @@
 import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from "@nestjs/common";
-import { APP_FILTER } from "@nestjs/core";
+import { APP_FILTER, HttpAdapterHost } from "@nestjs/core";
 import { sessionMiddleware } from "../express/session-middleware.js";
+import { fastifySessions } from "../fastify/fastify-sessions.js";
+import type { IncomingMessage } from "node:http";
+import { SessionConfigError } from "../errors.js";
 import { SessionManager } from "../session-manager.js";
 import { createSessionManager } from "./create-session-manager.js";
 import { SessionExceptionFilter } from "./session-exception-filter.js";
@@ -8,9 +11,10 @@ import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from "./session-mod
 import type { SessionModuleOptions } from "./session-module-options.js";
 
 /**
- * Sessions for a Nest app on the Express platform: provides the {@link SessionManager} and runs the
- * session middleware for every route, so `@Session()`, `@CurrentUser()` and `SessionAuthGuard` work in
- * every controller. Sessions are saved before the response is sent; session errors answer with their
+ * Sessions for a Nest app on the Express or the Fastify platform: provides the {@link SessionManager}
+ * and loads the session for every route (the Express middleware, or the Fastify plugin's hooks on
+ * `@nestjs/platform-fastify`), so `@Session()`, `@CurrentUser()` and `SessionAuthGuard` work in every
+ * controller. Sessions are saved before the response is sent; session errors answer with their
  * own status (409 conflict, 503 database unreachable) through {@link SessionExceptionFilter}.
  *
  * Import it once: `SessionModule.forRoot(options)` with the {@link SessionModuleOptions}, or
@@ -47,13 +51,28 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any data, user and user id type
     @Inject(SessionManager) private readonly manager: SessionManager<any, any, any>,
     @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }
 
-  /** Applies the session middleware to every route but the `exclude`d ones (Nest calls it). */
+  /**
+   * Loads sessions for every route (Nest calls it before it registers routes): on Express, the
+   * session middleware on every route but the `exclude`d ones; on Fastify, the plugin's hooks.
+   * @throws SessionConfigError on Fastify with `exclude`, `adoptExpressSession` or a Node `SessionTransport`, which need Express.
+   */
   configure(consumer: MiddlewareConsumer): void {
     const { transport, cookie, header, readOnly, adoptExpressSession, exclude = [] } = this.options;
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === "fastify") {
+      if (exclude.length > 0 || adoptExpressSession !== undefined || (typeof transport === "object" && !("readToken" in transport))) {
+        throw new SessionConfigError("On the Fastify platform, SessionModule takes no `exclude`, `adoptExpressSession` or Node SessionTransport");
+      }
+      const fastify = adapter.getInstance<{ register(plugin: unknown, options: unknown): unknown }>();
+      const fastifyReadOnly = readOnly === undefined ? undefined : (request: { raw: IncomingMessage }) => readOnly(request.raw);
+      fastify.register(fastifySessions, { manager: this.manager, transport, cookie, header, readOnly: fastifyReadOnly });
+      return;
+    }
     consumer
       .apply(sessionMiddleware(this.manager, { transport, cookie, header, readOnly, adoptExpressSession }))
       .exclude(...exclude)

@@ -38,13 +38,36 @@ export interface CookieTransportOptions {
   persistent?: boolean;
 }
 
+/** A cookie to set, as cookie-store APIs take it. */
+export interface SessionCookie {
+  /** The cookie's name. */
+  name: string;
+  /** The signed token, or `""` to clear the cookie. */
+  value: string;
+  /** Its attributes (`expires` absent for a browser-session cookie). */
+  options: {
+    /** Always true: scripts never read the token. */
+    httpOnly?: boolean;
+    /** Sent over HTTPS only. */
+    secure?: boolean;
+    /** The SameSite attribute. */
+    sameSite?: "lax" | "strict" | "none" | boolean;
+    /** The cookie's path. */
+    path?: string;
+    /** The cookie's domain, when one was set. */
+    domain?: string;
+    /** When the cookie expires. */
+    expires?: Date;
+  };
+}
+
 /** Reads and writes the signed token in an HttpOnly cookie. */
 export class CookieTransport implements TokenTransport {
   /** The cookie name actually used (with any `__Host-` prefix). */
   readonly name: string;
   /** Whether the cookie is sent over HTTPS only. */
   readonly secure: boolean;
-  readonly #attributes: SerializeOptions;
+  readonly #attributes: SessionCookie["options"] & SerializeOptions;
   readonly #persistent: boolean;
 
   /** @throws SessionConfigError when the options contradict each other (e.g. `sameSite: "none"` without `secure`). */
@@ -85,17 +108,24 @@ export class CookieTransport implements TokenTransport {
   }
 
   /**
+   * The cookie an action sets (an empty value expiring in 1970 to clear it), for a cookie-store API
+   * such as Next.js's `cookies().set(name, value, options)`; `null` when the token stays.
+   */
+  cookieFor(action: TokenAction): SessionCookie | null {
+    if (action.type === "none") return null;
+    if (action.type === "clear") return { name: this.name, value: "", options: { ...this.#attributes, expires: new Date(0) } };
+    return { name: this.name, value: action.token, options: { ...this.#attributes, ...(this.#persistent ? { expires: action.expiresAt } : {}) } };
+  }
+
+  /**
    * A `Set-Cookie` header that sets or clears the cookie, with `Cache-Control: no-store` and
    * `Vary: Cookie` so no shared cache keeps or replays the response; none when the token stays.
    */
   responseHeaders(action: TokenAction): ResponseHeader[] {
-    if (action.type === "none") return [];
-    const cookie =
-      action.type === "clear"
-        ? serialize(this.name, "", { ...this.#attributes, expires: new Date(0) })
-        : serialize(this.name, action.token, { ...this.#attributes, ...(this.#persistent ? { expires: action.expiresAt } : {}) });
+    const cookie = this.cookieFor(action);
+    if (cookie === null) return [];
     return [
-      ["Set-Cookie", cookie],
+      ["Set-Cookie", serialize(cookie.name, cookie.value, cookie.options)],
       ["Cache-Control", "no-store"],
       ["Vary", "Cookie"],
     ];

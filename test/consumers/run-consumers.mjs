@@ -35,7 +35,7 @@ const PEERS = [
   "@types/express",
 ];
 /** Packages that importing `sessionrow` alone must not load. */
-const HEAVY = /[\\/]node_modules[\\/](typeorm|@prisma[\\/]client|\.prisma|prisma|express|@nestjs[\\/][^\\/]+|pg|mysql2)[\\/]/;
+const HEAVY = /[\\/]node_modules[\\/](typeorm|@prisma[\\/]client|\.prisma|prisma|express|@nestjs[\\/][^\\/]+|pg|mysql2|fastify|hono|@hono[\\/][^\\/]+|next)[\\/]/;
 
 /** The setups: the directory under ./apps, what it shows, and the file node runs after tsc. */
 const SETUPS = [

@@ -1,0 +1,65 @@
+import { SessionError } from "../errors.js";
+import type { Session } from "../session.js";
+import type { SessionLifecycle } from "../session-lifecycle.js";
+import type { UserId } from "../session-store.js";
+import { WebSessions, type WebSessionOptions } from "./web-sessions.js";
+
+/** What the middleware needs of Hono's `Context` (no dependency on Hono itself). */
+export interface HonoContextLike {
+  /** The request. */
+  req: {
+    /** The Fetch `Request`. */
+    raw: Request;
+  };
+  /** The response once the handler ran. */
+  res: Response;
+  /** Sets a context variable (`c.set("session", session)`). */
+  set(key: "session", value: unknown): void;
+}
+
+/** Options of {@link honoSessions}. */
+export interface HonoSessionOptions extends WebSessionOptions {
+  /** Requests whose session is read-only: never written or touched; changing it throws. */
+  readOnly?: (request: Request) => boolean;
+}
+
+/**
+ * Hono middleware: `c.get("session")` in every handler, saved before the response leaves. Type it
+ * through Hono's variables: `new Hono<{ Variables: { session: SessionOf<typeof sessions> } }>()`.
+ * A store failure answers with its status (503, 409) and a JSON `{ code, message }`, without a
+ * session cookie.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: { session: SessionOf<typeof sessions> } }>();
+ * app.use(honoSessions(sessions));
+ * app.get("/", (c) => c.json({ views: c.get("session").update("views", (n = 0) => n + 1) }));
+ * ```
+ */
+export function honoSessions<Data extends object, TUser, TUserId extends UserId>(
+  manager: SessionLifecycle<Data, TUser, TUserId>,
+  options: HonoSessionOptions = {},
+): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response | void> {
+  const web = new WebSessions(manager, options);
+  return async (c, next) => {
+    let session: Session<Data, TUser, TUserId>;
+    try {
+      session = await web.load(c.req.raw, { readOnly: options.readOnly?.(c.req.raw) ?? false });
+    } catch (error) {
+      return errorResponse(error);
+    }
+    c.set("session", session);
+    await next();
+    try {
+      c.res = await web.commit(session, c.res);
+    } catch (error) {
+      c.res = errorResponse(error);
+    }
+  };
+}
+
+/** A session error as a JSON response with its status; anything else is rethrown to Hono's error handler. */
+function errorResponse(error: unknown): Response {
+  if (!(error instanceof SessionError)) throw error;
+  return Response.json({ code: error.code, message: error.message }, { status: error.status, headers: { "Cache-Control": "no-store" } });
+}
