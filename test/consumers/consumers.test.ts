@@ -1,6 +1,6 @@
 // Runs the consumer matrix (run-consumers.mjs, also `npm run test:consumers`) as part of `npm test`:
-// the packed tarball installed into ESM TypeScript, CommonJS TypeScript, plain JavaScript and Nest
-// apps, each compiled with tsc and serving one logged-in session from PostgreSQL.
+// the packed tarball installed into ESM TypeScript, CommonJS TypeScript, plain JavaScript, Nest,
+// Fastify and Hono apps, each compiled with tsc and serving one logged-in session from PostgreSQL.
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +14,7 @@ test("the packed package type-checks and serves a session in every consumer setu
   }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
     throw new Error(`run-consumers.mjs exited with ${error.code}:\n${error.stdout ?? ""}${error.stderr ?? ""}`);
   });
-  for (const setup of ["ESM TypeScript", "CommonJS TypeScript", "JavaScript require", "Nest"]) {
+  for (const setup of ["ESM TypeScript", "CommonJS TypeScript", "JavaScript require", "Nest", "Fastify", "Hono on Node"]) {
     expect(stdout).toMatch(new RegExp(`^PASS +${setup}`, "m"));
   }
   expect(stdout).toMatch(/^PASS +import cost \(esm\)/m);

@@ -33,6 +33,9 @@ const PEERS = [
   "@nestjs/platform-express",
   "@types/node",
   "@types/express",
+  "fastify",
+  "hono",
+  "@hono/node-server",
 ];
 /** Packages that importing `sessionrow` alone must not load. */
 const HEAVY = /[\\/]node_modules[\\/](typeorm|@prisma[\\/]client|\.prisma|prisma|express|@nestjs[\\/][^\\/]+|pg|mysql2|fastify|hono|@hono[\\/][^\\/]+|next)[\\/]/;
@@ -43,6 +46,8 @@ const SETUPS = [
   { app: "cjs-ts", title: "CommonJS TypeScript (moduleResolution node)", main: "dist/main.js" },
   { app: "cjs-js", title: "JavaScript require (tsc --checkJs)", main: "main.js" },
   { app: "nest", title: "Nest, default tsconfig, sessionrow/nest", main: "dist/main.js", nest: true },
+  { app: "fastify-ts", title: "Fastify, sessionrow/fastify (ESM TypeScript)", main: "dist/main.js" },
+  { app: "hono-ts", title: "Hono on Node, sessionrow/web (ESM TypeScript)", main: "dist/main.js" },
 ];
 
 const work = mkdtempSync(join(tmpdir(), "sessionrow-consumers-"));
