@@ -43,9 +43,16 @@ export class SessionStoreError extends SessionError {
   override readonly status = 503;
 }
 
-/** A store failure as a {@link SessionStoreError} (503), unless it already is a {@link SessionError}. */
+/**
+ * A store failure as a {@link SessionStoreError} (503), unless it already is a {@link SessionError}
+ * or the database refused a user id that is no row of the user table (a foreign key violation: the
+ * caller's mistake, not an outage), which is a {@link SessionDataError}.
+ */
 export function toStoreError(error: unknown): SessionError {
   if (error instanceof SessionError) return error;
+  if (isForeignKeyViolation(error)) {
+    return new SessionDataError("The session's user id is not the id of a row of the user table (foreign key violation)", { cause: error });
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return new SessionStoreError(`Session store failed: ${reason}`, { cause: error });
 }
@@ -66,4 +73,14 @@ export class SessionStateError extends SessionError {
 export class CsrfError extends SessionError {
   override readonly code = "SESSION_CSRF_REJECTED";
   override readonly status = 403;
+}
+
+/** Prisma's P2003, PostgreSQL's 23503 and MySQL's 1452, on the error or the driver error it wraps. */
+function isForeignKeyViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
+    const { code, errno, driverError, cause } = current as { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
+    if (code === "P2003" || code === "23503" || code === "ER_NO_REFERENCED_ROW_2" || code === "ER_NO_REFERENCED_ROW" || errno === 1452) return true;
+    current = driverError ?? cause;
+  }
+  return false;
 }

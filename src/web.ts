@@ -3,7 +3,7 @@
  * Next.js's `cookies()`), and the {@link honoSessions} middleware for Hono. Loads no framework.
  * @module sessionrow/web
  */
-export { WebSessions } from "./web/web-sessions.js";
+export { sessionErrorResponse, WebSessions } from "./web/web-sessions.js";
 export type { CookieStore, WebSessionOptions } from "./web/web-sessions.js";
 export { honoSessions } from "./web/hono-sessions.js";
 export type { HonoContextLike, HonoSessionOptions } from "./web/hono-sessions.js";

@@ -14,6 +14,7 @@ import { openDemoDatabase, type DemoDatabase } from "./demo-database.js";
 import { loadDemoSecret } from "./demo-secret.js";
 import type { DemoPrisma, DemoSessionData } from "./demo-session.js";
 import { seedDemoUsers } from "./demo-users.js";
+import { exposureWarning } from "./exposure-warning.js";
 
 const USAGE = `Usage: npm start -- [--host HOST] [--port PORT] [--data-dir DIR]
 
@@ -41,11 +42,6 @@ function parseOptions(): { host: string; port: number; dataDir: string } | null 
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65_535) throw new Error(`--port must be a number from 0 to 65535 (got ${values.port})`);
   return { host: values.host, port, dataDir: values["data-dir"] };
-}
-
-/** Whether `host` is this machine only (so nobody else can reach the demo). */
-function isLoopback(host: string): boolean {
-  return /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {
@@ -110,11 +106,8 @@ async function main(): Promise<void> {
   secret    ${source}
   started in ${((performance.now() - started) / 1000).toFixed(1)} s
 Listening on ${url} (Ctrl-C to stop)`);
-    if (!isLoopback(options.host)) {
-      console.warn(
-        `WARNING: the demo listens on ${options.host}, reachable from other machines. Its users have no passwords: anyone who can reach it can log in as any user, the admin included. Use --host 127.0.0.1 unless this network is yours alone.`,
-      );
-    }
+    const warning = exposureWarning(options.host);
+    if (warning !== null) console.warn(warning);
     shutDownOnSignals(server, database);
   } catch (error) {
     server?.close();

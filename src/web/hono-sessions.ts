@@ -1,8 +1,7 @@
-import { SessionError } from "../errors.js";
 import type { Session } from "../session.js";
 import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { UserId } from "../session-store.js";
-import { WebSessions, type WebSessionOptions } from "./web-sessions.js";
+import { sessionErrorResponse, WebSessions, type WebSessionOptions } from "./web-sessions.js";
 
 /** What the middleware needs of Hono's `Context` (no dependency on Hono itself). */
 export interface HonoContextLike {
@@ -46,20 +45,14 @@ export function honoSessions<Data extends object, TUser, TUserId extends UserId>
     try {
       session = await web.load(c.req.raw, { readOnly: options.readOnly?.(c.req.raw) ?? false });
     } catch (error) {
-      return errorResponse(error);
+      return sessionErrorResponse(error);
     }
     c.set("session", session);
     await next();
     try {
       c.res = await web.commit(session, c.res);
     } catch (error) {
-      c.res = errorResponse(error);
+      c.res = sessionErrorResponse(error);
     }
   };
-}
-
-/** A session error as a JSON response with its status; anything else is rethrown to Hono's error handler. */
-function errorResponse(error: unknown): Response {
-  if (!(error instanceof SessionError)) throw error;
-  return Response.json({ code: error.code, message: error.message }, { status: error.status, headers: { "Cache-Control": "no-store" } });
 }

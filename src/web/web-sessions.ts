@@ -1,3 +1,4 @@
+import { SessionError } from "../errors.js";
 import type { LoadOptions } from "../load-options.js";
 import type { Session } from "../session.js";
 import type { SessionLifecycle } from "../session-lifecycle.js";
@@ -95,6 +96,38 @@ export class WebSessions<Data extends object, TUser, TUserId extends UserId> {
     if (cookie !== null) cookies.set(cookie.name, cookie.value, cookie.options);
   }
 
+  /**
+   * The session of the cookie in a cookie store (Next.js's `cookies()`): in a Server Component load it
+   * `readOnly` (it cannot set cookies); in a server action, commit it with {@link commitToCookies}.
+   * @throws SessionStoreError when the store fails.
+   */
+  loadFromCookies(
+    cookies: { get(name: string): { value: string } | undefined },
+    options: Omit<LoadOptions, "channel"> = {},
+  ): Promise<Session<Data, TUser, TUserId>> {
+    return this.load(this.cookieName === undefined ? undefined : cookies.get(this.cookieName)?.value, options);
+  }
+
+  /**
+   * Runs a request handler with the request's session: loads it, runs `handler`, saves it and returns
+   * the handler's response with the token's headers. A session error answers with its status and a
+   * JSON `{ code, message }` (503 store unavailable, 409 conflict, 403 CSRF), without a session
+   * cookie; any other error is rethrown to the framework.
+   * @example export const GET = (request: Request) => web.handle(request, (session) => Response.json({ userId: session.userId }));
+   */
+  async handle(
+    request: Request,
+    handler: (session: Session<Data, TUser, TUserId>) => Response | Promise<Response>,
+    options: Omit<LoadOptions, "channel"> = {},
+  ): Promise<Response> {
+    try {
+      const session = await this.load(request, options);
+      return await this.commit(session, await handler(session));
+    } catch (error) {
+      return sessionErrorResponse(error);
+    }
+  }
+
   /** The cookie name the token travels in, with the cookie transport (for `cookies().get(name)`). */
   get cookieName(): string | undefined {
     return this.transport instanceof CookieTransport ? this.transport.name : undefined;
@@ -115,4 +148,16 @@ function headerOf(from: Request | RequestHeaders, name: string): string | undefi
   if (typeof headers.get === "function") return (headers as Headers).get(name) ?? undefined;
   const value = (headers as Record<string, string | readonly string[] | undefined>)[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * A session error as the response a client should get: its status (503, 409, 403...) with a JSON
+ * `{ code, message }` (no message for a 5xx) and `Cache-Control: no-store`. Anything else, and a session error that is
+ * a server bug (500), is rethrown for the framework to report.
+ */
+export function sessionErrorResponse(error: unknown): Response {
+  if (!(error instanceof SessionError) || error.status === 500) throw error;
+  // A server-side failure's message (a database error) is for the logs, not for clients.
+  const body = error.status < 500 ? { code: error.code, message: error.message } : { code: error.code };
+  return Response.json(body, { status: error.status, headers: { "Cache-Control": "no-store" } });
 }

@@ -508,6 +508,10 @@ function memorySessions() {
  * The app under test. Every route exists both at `/x` and at `/ro/x` (for the readOnly option).
  * `rest` holds `/stream-in-parts` between its two writes.
  */
+function caught(handler: (req: express.Request, res: express.Response) => Promise<void>): express.RequestHandler {
+  return (req, res, next) => void handler(req, res).catch(next);
+}
+
 function createApp(middleware: SessionMiddleware, rest?: Gate): Express {
   const app = express();
   app.use(middleware);
@@ -522,17 +526,18 @@ function createApp(middleware: SessionMiddleware, rest?: Gate): Express {
   app.get(both("/info"), (req, res) => {
     res.json({ id: req.session.id, version: req.session.version, absoluteExpiresAt: req.session.absoluteExpiresAt.toISOString() });
   });
-  app.all(both("/login/:userId"), async (req, res) => {
+  // Express 4 does not pass a rejected async handler to the error handler: `caught` does (Express 5 too).
+  app.all(both("/login/:userId"), caught(async (req, res) => {
     await req.session.setUser(Number(req.params.userId));
     res.redirect("/me");
-  });
+  }));
   app.get("/me", (req, res) => {
     res.json({ userId: req.session.userId, cart: req.session.get("cart") ?? null });
   });
-  app.get(both("/logout"), async (req, res) => {
+  app.get(both("/logout"), caught(async (req, res) => {
     await req.session.destroy();
     res.json({ loggedOut: true });
-  });
+  }));
   app.get("/created", (req, res) => {
     req.session.set("order", 42);
     res.status(201).json({ order: 42, note: "original body" });

@@ -47,6 +47,18 @@ describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("
     }
   });
 
+  it("reports a user id that is no user row as SessionDataError (the caller's mistake), not as an outage", async () => {
+    const sessions = manager();
+    const token = (await simulateRequest(sessions, null, (s) => s.set("a", 1)))!;
+    const session = await sessions.load(token);
+    await session.setUser(2_000_000_000);
+    await expect(sessions.commit(session)).rejects.toMatchObject({ name: "SessionDataError", code: "SESSION_DATA_INVALID" });
+    const fresh = sessions.create();
+    await fresh.setUser(2_000_000_000);
+    await expect(sessions.commit(fresh)).rejects.toMatchObject({ name: "SessionDataError" });
+    expect((await sessions.load(token)).userId).toBeNull();
+  });
+
   it("answers 1,000 hostile tokens with a fresh session and no database query", async () => {
     const { store, calls } = countingStore(opened.store);
     const sessions = manager({}, store);

@@ -1,0 +1,3 @@
+import { withSession } from "@/lib/sessions";
+
+export const GET = withSession((session) => Response.json({ userId: session.userId }));
