@@ -22,8 +22,9 @@ export class ConflictError extends SessionError {
 
 /**
  * Thrown when session data cannot be stored unchanged: a value JSON cannot represent
- * (BigInt, function, symbol, circular, NaN, Infinity, Date, Map, ...) or data over `maxDataBytes`.
- * Nothing is stored when it is thrown.
+ * (BigInt, function, symbol, circular, NaN, Infinity, Date, Map, ...), data over `maxDataBytes`, or a
+ * user id that is no row of the user table (the database's foreign key refused it; `key` is then
+ * undefined). Nothing is stored when it is thrown.
  */
 export class SessionDataError extends SessionError {
   override readonly code = "SESSION_DATA_INVALID";

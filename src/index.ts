@@ -5,6 +5,7 @@
  * @module sessionrow
  */
 export { SessionManager } from "./session-manager.js";
+export { SessionCore } from "./session-core.js";
 export type { FromPrismaOptions, LoadOptions } from "./session-manager.js";
 export type { SessionLifecycle } from "./session-lifecycle.js";
 export type { ClearTokenAction, KeepTokenAction, SetTokenAction, TokenAction } from "./token-action.js";

@@ -48,7 +48,11 @@ export interface SessionEvents<TUserId extends UserId = UserId> {
     /** The user who logged out. */
     userId: TUserId;
   };
-  /** A save met a parallel save: `merged` and retried, gave up with an `error`, or the session was `gone`. */
+  /**
+   * A save met a parallel save of the same session: its changes were `merged` into the row the other
+   * save wrote (reported once the merged row is written, one event per merged request), it gave up
+   * with an `error`, or the session was `gone` (destroyed or renamed meanwhile: nothing written).
+   */
   conflict: {
     /** The session's id. */
     id: string;

@@ -111,9 +111,13 @@ export class SessionSaver<TUserId extends UserId> {
       if (base.id !== storedId) return this.#gone(pending, attempt);
       let current = base;
       const applied: SessionState<TUserId>[] = [];
+      /** Requests whose changes were replayed on a row a parallel save wrote: reported once written. */
+      let merged = 0;
       for (const state of pending) {
         try {
-          if (applied.length > 0 || state.record.version !== base.version) this.#rebase(state, current, attempt - 1);
+          const stale = state.record.version !== base.version;
+          if (applied.length > 0 || stale) this.#rebase(state, current, attempt - 1);
+          if (stale) merged++;
           current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
           applied.push(state);
         } catch (error) {
@@ -130,6 +134,7 @@ export class SessionSaver<TUserId extends UserId> {
         updatedAt: new Date(this.policy.now()),
       };
       if (await this.call(() => this.store.updateIfVersion(base.id, base.version, record))) {
+        for (let count = 0; count < merged; count++) this.events.emit("conflict", { id: base.id, attempt, resolution: "merged" });
         memo.latest = record;
         for (const state of applied) {
           if (state.rotated) state.tokenIssued = true;
@@ -152,13 +157,12 @@ export class SessionSaver<TUserId extends UserId> {
     }
   }
 
-  /** Re-applies this request's changes on a record another request saved, or throws under `conflict: "error"`. */
+  /** Re-applies this request's changes on a record another request saved (reported once written), or throws under `conflict: "error"`. */
   #rebase(state: SessionState<TUserId>, fresh: SessionRecord<TUserId>, attempt: number): void {
     if (this.options.conflict === "error") {
       this.events.emit("conflict", { id: fresh.id, attempt, resolution: "error" });
       throw new ConflictError(`Session ${fresh.id} was changed by a parallel request (conflict: "error")`);
     }
-    this.events.emit("conflict", { id: fresh.id, attempt, resolution: "merged" });
     try {
       state.rebase(fresh);
     } catch (error) {

@@ -21,6 +21,13 @@ export interface ExpressSessionAdoption {
    * @default "/"
    */
   path?: string;
+  /** The domain express-session's cookie was set with, if any, to clear it. */
+  domain?: string;
+  /**
+   * Whether express-session's cookie was Secure, to clear it.
+   * @default false
+   */
+  secure?: boolean;
 }
 
 /**
@@ -42,7 +49,13 @@ export async function adoptExpressSession<Data extends object, TUser, TUserId ex
   if (session.isNew) return null;
   session.regenerate();
   session.namespace(EXPRESS_SESSION_NAMESPACE).clear();
-  const clear = serialize(name, "", { path: adoption.path ?? "/", expires: new Date(0), httpOnly: true });
+  const clear = serialize(name, "", {
+    path: adoption.path ?? "/",
+    expires: new Date(0),
+    httpOnly: true,
+    secure: adoption.secure ?? false,
+    ...(adoption.domain === undefined ? {} : { domain: adoption.domain }),
+  });
   return { session, headers: [["Set-Cookie", clear]] };
 }
 

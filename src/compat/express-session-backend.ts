@@ -79,8 +79,13 @@ export class ExpressSessionBackend {
     await this.manager.commit(session);
   }
 
-  /** Deletes a session. Idempotent. */
+  /**
+   * Deletes a session. Idempotent. A later `set()` of the same id stores it again (as with
+   * express-session's MemoryStore); only a session destroyed elsewhere (`revokeForUser`, another
+   * process, the CLI) stays gone for the requests that read it before.
+   */
   async destroy(sid: string): Promise<void> {
+    this.#forget(sid);
     const session = await this.manager.loadUnsigned(sid);
     if (!session.isNew) await this.manager.destroy(session);
   }
@@ -174,6 +179,11 @@ export class ExpressSessionBackend {
     }
   }
 
+  #forget(sid: string): void {
+    this.#readCount -= this.#reads.get(sid)?.length ?? 0;
+    this.#reads.delete(sid);
+  }
+
   /** The newest session a request read under `sid` and has not saved yet. */
   #takeRead(sid: string): AnySession | undefined {
     const reads = this.#reads.get(sid);
@@ -197,5 +207,16 @@ function cookieExpiry(cookie: StoredCookie, lastSeenAt: Date): number | null {
 function setCookie(session: AnySession, cookie: StoredCookie | undefined): void {
   const namespace = session.namespace(EXPRESS_SESSION_NAMESPACE);
   if (cookie === undefined) namespace.delete("cookie");
-  else namespace.set("cookie", cookie);
+  else namespace.set("cookie", steadyMaxAge(cookie, storedCookie(namespace.get("cookie"))));
+}
+
+/**
+ * `cookie` with the stored `originalMaxAge` when they differ by less than a second: express-session
+ * recomputes it from two clock readings on every request (`resetMaxAge`), and a millisecond's drift is
+ * no change worth a write.
+ */
+function steadyMaxAge(cookie: StoredCookie, stored: StoredCookie | undefined): StoredCookie {
+  const [given, kept] = [cookie.originalMaxAge, stored?.originalMaxAge];
+  if (typeof given !== "number" || typeof kept !== "number" || Math.abs(given - kept) >= 1000) return cookie;
+  return { ...cookie, originalMaxAge: kept };
 }

@@ -1,4 +1,5 @@
 import { ROUTE_ONLY_HEADERS } from "../transports/replaced-response.js";
+import { mergeVary } from "../transports/transport-options.js";
 import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
@@ -54,9 +55,10 @@ export function holdResponseUntil(
 }
 
 /**
- * `writeHead(status, [message], headers)` with its headers object applied to the response first (the
- * `Set-Cookie` values appended to those already set), so that it cannot replace a header the session
- * middleware set while the response was held. Node's flat-array form is passed on as it is.
+ * `writeHead(status, [message], headers)` with its headers object applied to the response first, so
+ * that it cannot replace what the session middleware set while the response was held: `Set-Cookie`
+ * values are appended, `Vary` names merged, and a `Cache-Control: no-store` kept. Node's flat-array
+ * form is passed on as it is.
  */
 function mergeWriteHeadHeaders(res: ServerResponse, args: unknown[]): unknown[] {
   const index = typeof args[1] === "string" ? 2 : 1;
@@ -64,10 +66,17 @@ function mergeWriteHeadHeaders(res: ServerResponse, args: unknown[]): unknown[] 
   if (headers === null || typeof headers !== "object" || Array.isArray(headers)) return args;
   for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (name.toLowerCase() === "set-cookie") {
-      const existing = res.getHeader("Set-Cookie");
+    const lower = name.toLowerCase();
+    const existing = res.getHeader(name);
+    if (lower === "set-cookie") {
       const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];
       res.setHeader("Set-Cookie", [...(Array.isArray(value) ? value : [String(value)]), ...before]);
+    } else if (lower === "vary") {
+      let vary = existing === undefined ? undefined : String(existing);
+      for (const part of String(value).split(",")) if (part.trim() !== "") vary = mergeVary(vary, part.trim());
+      res.setHeader("Vary", vary ?? "");
+    } else if (lower === "cache-control" && existing === "no-store") {
+      // The session set or cleared a token: the response must not be cached, whatever the route asked.
     } else {
       res.setHeader(name, value as string | number | readonly string[]);
     }

@@ -33,8 +33,8 @@ export interface ExpressSessionOptions {
    */
   readOnly?: (req: IncomingMessage) => boolean;
   /**
-   * During a migration from express-session: a request that brings no sessionrow token but a valid
-   * express-session cookie gets that session (stored by `sessions.expressSessionStore()`), under a new
+   * During a migration from express-session (with the cookie transport): a request that brings no
+   * sessionrow token but a valid express-session cookie gets that session (stored by `sessions.expressSessionStore()`), under a new
    * sessionrow token; the old cookie is cleared. Nobody is logged out by the switch.
    * @example { secret: process.env.OLD_EXPRESS_SESSION_SECRET! }
    */
@@ -63,7 +63,7 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
       userAgent: req.headers["user-agent"] ?? null,
       ...(transport.channel === undefined ? {} : { channel: transport.channel }),
     };
-    loadSession(manager, transport.getToken(req), req, options.adoptExpressSession, loadOptions).then(
+    loadSession(manager, transport.getToken(req), req, transport.cookie ? options.adoptExpressSession : undefined, loadOptions).then(
       ({ session, headers }) => {
         (req as { session?: unknown }).session = session;
         holdResponseUntil(
@@ -122,6 +122,8 @@ async function loadSession<Data extends object, TUser, TUserId extends UserId>(
 interface NodeTransport {
   /** The channel its tokens are signed for. */
   channel: string | undefined;
+  /** Whether the token travels in sessionrow's cookie (the only transport that adopts express-session cookies). */
+  cookie: boolean;
   /** Whether it sets a Secure cookie. */
   secureCookie: boolean;
   getToken(req: IncomingMessage): string | readonly string[] | undefined;
@@ -133,6 +135,7 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
   if ("readToken" in transport) {
     return {
       channel: (transport as TokenTransport).channel,
+      cookie: transport instanceof CookieTransport,
       secureCookie: transport instanceof CookieTransport && transport.secure,
       getToken: (req) => transport.readToken(req.headers),
       apply: (res, action) => {
@@ -142,6 +145,7 @@ function nodeTransport(options: ExpressSessionOptions): NodeTransport {
   }
   return {
     channel: undefined,
+    cookie: false,
     secureCookie: false,
     getToken: (req) => transport.getToken(req),
     apply: (res, action) => {

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { STATUS_CODES } from "node:http";
 import { fastifyPlugin } from "fastify-plugin";
+import { SessionError } from "../errors.js";
 import type { Session } from "../session.js";
 import type { SessionLifecycle } from "../session-lifecycle.js";
 import { ROUTE_ONLY_HEADERS } from "../transports/replaced-response.js";
@@ -45,12 +47,16 @@ export const fastifySessions: FastifyPluginAsync<FastifySessionOptions> = fastif
     // `null` until onRequest loads it; typed as the registered manager's session for routes.
     fastify.decorateRequest("session", null as never);
     fastify.addHook("onRequest", async (request) => {
-      request.session = await manager.load(transport.readToken(request.headers), {
-        readOnly: options.readOnly?.(request) ?? false,
-        ipAddress: request.ip,
-        userAgent: request.headers["user-agent"] ?? null,
-        ...(transport.channel === undefined ? {} : { channel: transport.channel }),
-      });
+      try {
+        request.session = await manager.load(transport.readToken(request.headers), {
+          readOnly: options.readOnly?.(request) ?? false,
+          ipAddress: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+          ...(transport.channel === undefined ? {} : { channel: transport.channel }),
+        });
+      } catch (error) {
+        throw forClients(error);
+      }
     });
     fastify.addHook("onSend", async (request, reply, payload) => {
       if ((request.session as Session | null) === null || committed.has(request)) return payload;
@@ -61,7 +67,7 @@ export const fastifySessions: FastifyPluginAsync<FastifySessionOptions> = fastif
       } catch (error) {
         for (const header of ROUTE_ONLY_HEADERS) reply.removeHeader(header);
         reply.header("cache-control", "no-store");
-        throw error;
+        throw forClients(error);
       }
       for (const [name, value] of transport.responseHeaders(action)) addHeader(reply, name, value);
       return payload;
@@ -79,3 +85,15 @@ function addHeader(reply: FastifyReply, name: string, value: string): void {
     reply.header(name, value);
   }
 }
+
+/**
+ * A session error as Fastify's error handler may show it: a server-side failure (5xx) keeps its class,
+ * code and status but says only the status text, since its message (a database error) is for the logs;
+ * the original stays its `cause`.
+ */
+function forClients(error: unknown): unknown {
+  if (!(error instanceof SessionError) || error.status < 500) return error;
+  const Class = error.constructor as new (message: string, options: { cause: unknown }) => SessionError;
+  return new Class(STATUS_CODES[error.status] ?? "Session error", { cause: error });
+}
+

@@ -10,8 +10,8 @@ export interface HonoContextLike {
     /** The Fetch `Request`. */
     raw: Request;
   };
-  /** The response once the handler ran. */
-  res: Response;
+  /** The response once the handler ran (setting `undefined` drops it, headers included). */
+  res: Response | undefined;
   /** Sets a context variable (`c.set("session", session)`). */
   set(key: "session", value: unknown): void;
 }
@@ -50,9 +50,13 @@ export function honoSessions<Data extends object, TUser, TUserId extends UserId>
     c.set("session", session);
     await next();
     try {
-      c.res = await web.commit(session, c.res);
+      c.res = await web.commit(session, c.res ?? new Response(null, { status: 404 }));
     } catch (error) {
-      c.res = sessionErrorResponse(error);
+      const replacement = sessionErrorResponse(error);
+      // Hono copies the old response's headers onto a new one: drop it first, so the route's
+      // cookies, Location and caching headers do not ride on the error.
+      c.res = undefined;
+      c.res = replacement;
     }
   };
 }

@@ -113,7 +113,7 @@ export function describeAdapterBehaviour(name: string, start: StartAdapter): voi
       expect(await manager.listForUser(userId)).toEqual([]);
     });
 
-    it("answers 503 while the database is down, without a session cookie, and recovers", async () => {
+    it("answers 503 while the database is down, without a session cookie, the route's headers or the database's words, and recovers", async () => {
       const cookie = await newSession();
       state.down = true;
       const load = await get("/keys", cookie);
@@ -121,8 +121,17 @@ export function describeAdapterBehaviour(name: string, start: StartAdapter): voi
       const insert = await get("/set/during-outage");
       expect(insert.status).toBe(503);
       expect(sessionCookieOf(insert)).toBeUndefined();
+      const decorated = await get("/decorated");
+      expect(decorated.status).toBe(503);
+      expect(decorated.headers.getSetCookie()).toEqual([]);
+      expect(decorated.headers.get("location")).toBeNull();
+      expect(decorated.headers.get("cache-control")).toBe("no-store");
+      for (const response of [load, insert, decorated]) expect(await response.text()).not.toContain("connection refused");
       state.down = false;
       expect(await (await get("/keys", cookie)).json()).toEqual(["start"]);
+      const working = await get("/decorated");
+      expect(working.headers.get("location")).toBe("/elsewhere");
+      expect(working.headers.getSetCookie().map((c) => c.split("=")[0]).sort()).toEqual([COOKIE, "remember"]);
     });
   });
 }

@@ -258,6 +258,16 @@ export function describeExpressSessionStore(name: string, open: () => Promise<Ex
       }
     });
 
+    it("treats express-session's millisecond drift of originalMaxAge as no change, and a real maxAge change as one", async () => {
+      const { get, set } = bridge();
+      await set("sid-6", { cookie: { originalMaxAge: 60_000, path: "/" }, views: 1 });
+      const saved = (await row("sid-6"))!;
+      await set("sid-6", { ...(await get("sid-6"))!, cookie: { originalMaxAge: 59_999, path: "/" } });
+      expect(await row("sid-6")).toEqual(saved);
+      await set("sid-6", { ...(await get("sid-6"))!, cookie: { originalMaxAge: 120_000, path: "/" } });
+      expect((await row("sid-6"))!.version).toBe(saved.version + 1);
+    });
+
     it("a touch never reverts a save made meanwhile, nor resurrects a destroyed session", async () => {
       const { get, set, touch, destroy } = bridge({ touchAfter: 0 });
       const cookie = { originalMaxAge: MINUTE, expires: new Date(clock.now() + MINUTE).toISOString() };
@@ -271,6 +281,15 @@ export function describeExpressSessionStore(name: string, open: () => Promise<Ex
       await destroy("sid-1");
       await touch("sid-1", stale);
       expect(await row("sid-1")).toBeNull();
+    });
+
+    it("set() after get() and destroy() of the same id stores it again (a request that reads, destroys, then saves)", async () => {
+      const { get, set, destroy } = bridge();
+      await set("sid-5", { cookie: { originalMaxAge: null }, views: 1 });
+      expect((await get("sid-5"))?.views).toBe(1);
+      await destroy("sid-5");
+      await set("sid-5", { cookie: { originalMaxAge: null }, views: 2 });
+      expect((await get("sid-5"))?.views).toBe(2);
     });
 
     it("set() after destroy() of the same id stores it again, in this process and in another", async () => {
@@ -299,7 +318,7 @@ export function describeExpressSessionStore(name: string, open: () => Promise<Ex
     });
 
     it("inherits the manager's maxDataBytes, storeTimeout and created event", async () => {
-      const { get, set, sessions } = bridge({ maxDataBytes: 200, storeTimeout: 50 });
+      const { get, set, sessions } = bridge({ maxDataBytes: 200, storeTimeout: 1000 });
       const created: string[] = [];
       sessions.on("created", (event) => void created.push(event.id));
       await expect(set("sid-big", { big: "x".repeat(300) })).rejects.toMatchObject({ code: "SESSION_DATA_INVALID", key: "big" });

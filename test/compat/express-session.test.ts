@@ -1,4 +1,7 @@
+import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
 import express from "express";
 import session from "express-session";
 import request from "supertest";
@@ -9,6 +12,8 @@ import { createMariaDbDatabase, createMariaDbTestDatabase } from "../support/mar
 import { createTestDatabase } from "../support/postgres.js";
 import { openTypeORM, User, type TypeORMConnectionOptions } from "../support/typeorm.js";
 import { describeExpressSessionStore, type ExpressSessionFixture } from "./express-session-scenarios.js";
+
+const run = promisify(execFile);
 
 async function typeormFixture(connection: TypeORMConnectionOptions, drop: () => Promise<void>): Promise<ExpressSessionFixture> {
   const db = await openTypeORM(connection);
@@ -73,5 +78,15 @@ describe("SessionManager.expressSessionStore", () => {
     } finally {
       await db.drop();
     }
+  });
+});
+
+describe("expressSessionStore callbacks", () => {
+  it("runs them outside the promise chain: a throwing callback is an uncaught exception, as with MemoryStore", async () => {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures/throwing-callback.ts")], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    expect(stdout.trim()).toBe("uncaughtException: thrown by a callback");
   });
 });

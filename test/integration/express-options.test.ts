@@ -205,18 +205,24 @@ describe("Express middleware options over HTTP", () => {
       expect(unprefixed.body).toEqual({ value: null });
     });
 
-    it("merges its Vary into the route's, and keeps the session cookie next to cookies the route passes to writeHead", async () => {
+    it("keeps the session cookie, Vary: Cookie and no-store next to the headers a route passes to writeHead", async () => {
       const { sessions } = memorySessions();
       const app = express();
       app.use(sessions.express());
       app.get("/raw", (req, res) => {
         req.session.set("a", 1);
-        res.setHeader("Vary", "Accept-Encoding");
-        res.writeHead(200, { "Set-Cookie": "theme=dark; Path=/", "Content-Type": "text/plain" });
+        res.setHeader("Vary", "Origin");
+        res.writeHead(200, {
+          "Set-Cookie": "theme=dark; Path=/",
+          "Content-Type": "text/plain",
+          "Cache-Control": "public, max-age=600",
+          Vary: "Accept-Encoding",
+        });
         res.end("ok");
       });
       const response = await request(app).get("/raw");
-      expect(response.headers.vary).toBe("Accept-Encoding, Cookie");
+      expect(response.headers.vary).toBe("Origin, Cookie, Accept-Encoding");
+      expect(response.headers["cache-control"]).toBe("no-store");
       const cookies = response.headers["set-cookie"] as unknown as string[];
       expect(cookies.map((cookie) => cookie.split("=")[0])).toEqual(["theme", "__Host-sessionrow"]);
     });

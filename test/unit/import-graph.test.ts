@@ -5,7 +5,10 @@ import ts from "typescript";
 const SRC = resolve(__dirname, "../../src");
 /** Folders of framework adapters and integrations built on the core's public API. */
 const ADAPTERS = ["express/", "nest/", "compat/", "fastify/", "web/", "cli/", "demo/"];
-/** Files allowed to import adapters: the package entry points and the façade, whose `express()` and `expressSessionStore()` hand the manager to an adapter. */
+/**
+ * Files allowed to import adapters: the package entry points, and session-manager.ts, the public
+ * class that adds `express()` and `expressSessionStore()` to the core (session-core.ts).
+ */
 const COMPOSITION_ROOTS = new Set([
   "index.ts",
   "express.ts",
@@ -69,6 +72,7 @@ describe("The import graph of src/", () => {
   });
 
   it("points from the adapters to the core: no core module imports an adapter", () => {
+    expect(graph.get("session-core.ts")).toBeDefined();
     const offending = [...graph]
       .filter(([file]) => !COMPOSITION_ROOTS.has(file) && !ADAPTERS.some((folder) => file.startsWith(folder)))
       .flatMap(([file, imports]) => imports.filter((target) => ADAPTERS.some((folder) => target.startsWith(folder))).map((target) => `${file} -> ${target}`));

@@ -22,6 +22,12 @@ describe("Duplicate cookies (cookie tossing)", () => {
       const session = await manager.load(cookies.readToken({ cookie: header }));
       expect(session.get("real")).toBe(true);
     }
+    // Anyone can get a validly signed token by visiting: a dead one planted first must not hide the live one.
+    const dead = (await simulateRequest(manager, null, (s) => s.set("planted", true)))!;
+    await simulateRequest(manager, dead, (s) => s.destroy());
+    const planted = await manager.load(cookies.readToken({ cookie: `${name}=${dead}; ${name}=${valid}` }));
+    expect(planted.get("real")).toBe(true);
+    expect(await manager.commit(planted)).toEqual({ type: "none" });
     const tossed = await manager.load(cookies.readToken({ cookie: `${name}=junk; ${name}=other-junk` }));
     expect(tossed.isNew).toBe(true);
     expect(await manager.commit(tossed)).toEqual({ type: "none" });

@@ -138,6 +138,24 @@ describe("Events", () => {
     expect(events).toHaveLength(2);
   });
 
+  it("reports a merge with a parallel save once the merged row is written, one event per merged request", async () => {
+    const { manager, writes } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("a", 0)))!;
+    const first = await manager.load(token);
+    const second = await manager.load(token);
+    const events: string[] = [];
+    manager.on("conflict", (event) => void events.push(`${event.resolution} after ${writes.join(",")}`));
+    writes.length = 0;
+    first.set("a", 1);
+    await manager.commit(first);
+    expect(events).toEqual([]);
+    second.set("b", 2);
+    await manager.commit(second);
+    // The second save's first update finds a newer version and writes nothing; the retry writes the merged row.
+    expect(events).toEqual(["merged after updateIfVersion,updateIfVersion,updateIfVersion"]);
+    expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ a: 1, b: 2 });
+  });
+
   it("a listener that throws or rejects fails nothing and loses nothing; it is reported as an error event", async () => {
     const { manager } = setup();
     const reported: unknown[] = [];

@@ -12,6 +12,7 @@ export interface AdapterServer {
 /**
  * Starts one framework's app serving the suite's routes on 127.0.0.1:
  * POST /login/:id (setUser, 303 to /me), GET /me ({ userId }), GET /set/:key (sets the key),
- * GET /keys (sorted keys), POST /logout (destroy).
+ * GET /keys (sorted keys), POST /logout (destroy), GET /decorated (sets a key and its own
+ * Cache-Control, Set-Cookie and Location headers).
  */
 export type StartAdapter = (manager: SuiteManager) => Promise<AdapterServer>;

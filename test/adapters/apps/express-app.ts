@@ -15,6 +15,12 @@ export const startExpress: StartAdapter = async (manager) => {
     res.json({ ok: true });
   });
   app.get("/keys", (req, res) => void res.json(req.session.keys().sort()));
+  app.get("/decorated", (req, res) => {
+    req.session.set("decorated", true);
+    res.setHeader("Cache-Control", "public, max-age=600");
+    res.cookie("remember", "1");
+    res.location("/elsewhere").json({ ok: true });
+  });
   app.post("/logout", async (req, res) => {
     await req.session.destroy();
     res.json({ ok: true });

@@ -15,6 +15,11 @@ export const startFastify: StartAdapter = async (manager) => {
     return { ok: true };
   });
   app.get("/keys", async (request) => request.session.keys().sort());
+  app.get("/decorated", async (request, reply) => {
+    request.session.set("decorated", true);
+    reply.header("cache-control", "public, max-age=600").header("set-cookie", "remember=1; Path=/").header("location", "/elsewhere");
+    return { ok: true };
+  });
   app.post("/logout", async (request) => {
     await request.session.destroy();
     return { ok: true };

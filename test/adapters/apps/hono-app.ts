@@ -18,6 +18,13 @@ export const startHono: StartAdapter = async (manager) => {
     return c.json({ ok: true });
   });
   app.get("/keys", (c) => c.json(c.get("session").keys().sort()));
+  app.get("/decorated", (c) => {
+    c.get("session").set("decorated", true);
+    c.header("Cache-Control", "public, max-age=600");
+    c.header("Set-Cookie", "remember=1; Path=/");
+    c.header("Location", "/elsewhere");
+    return c.json({ ok: true });
+  });
   app.post("/logout", async (c) => {
     await c.get("session").destroy();
     return c.json({ ok: true });

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Module, Param, Post, Redirect, type INestApplication } from "@nestjs/common";
+import { Controller, Get, Header, HttpCode, Module, Param, Post, Redirect, type INestApplication } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import type { RequestSession } from "../../../src/index.js";
@@ -21,6 +21,15 @@ class SuiteController {
   @Get("set/:key")
   set(@Param("key") key: string, @Session() session: RequestSession): { ok: boolean } {
     session.set(key, true);
+    return { ok: true };
+  }
+
+  @Get("decorated")
+  @Header("Cache-Control", "public, max-age=600")
+  @Header("Set-Cookie", "remember=1; Path=/")
+  @Header("Location", "/elsewhere")
+  decorated(@Session() session: RequestSession): { ok: boolean } {
+    session.set("decorated", true);
     return { ok: true };
   }
 
