@@ -26,7 +26,9 @@ session row in ${context.databaseLabel}.</p>
     <h2>This browser's count</h2>
     <div class="big" id="visit-count">${view.views}</div>
     <p class="muted">visit${view.views === 1 ? "" : "s"} to this page in this browser session.
-    Reload to count up; another browser (or a private window) has its own count.</p>
+    ${view.isNew
+      ? "Looking stores nothing: the count starts once this browser has a session (log in, add to the cart or save preferences)."
+      : "Reload to count up; another browser (or a private window) has its own count."}</p>
     <pre>req.session.update("views", (n) =&gt; (n ?? 0) + 1);</pre>
     <form method="post" action="/counter/reset">${csrfField(context)}<button class="secondary">Reset counter</button></form>
   </section>
