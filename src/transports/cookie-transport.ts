@@ -98,8 +98,11 @@ export class CookieTransport implements TokenTransport {
    */
   readToken(headers: RequestHeaders): string | string[] | undefined {
     const values: string[] = [];
+    const prefix = `${this.name}=`;
     for (const header of headerValues(headers, "cookie")) {
-      for (const pair of header.split(";")) {
+      // The usual case, the name at most once, takes one parse; only a repeated name is split pair by pair.
+      const pairs = header.indexOf(prefix) === header.lastIndexOf(prefix) ? [header] : header.split(";");
+      for (const pair of pairs) {
         const value = parse(pair)[this.name];
         if (value !== undefined) values.push(value);
       }

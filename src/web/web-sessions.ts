@@ -5,7 +5,7 @@ import type { SessionLifecycle } from "../session-lifecycle.js";
 import type { UserId } from "../session-store.js";
 import type { TokenAction } from "../token-action.js";
 import { CookieTransport, type SessionCookie } from "../transports/cookie-transport.js";
-import type { RequestHeaders } from "../transports/request-headers.js";
+import { headerValues, type RequestHeaders } from "../transports/request-headers.js";
 import type { TokenTransport } from "../transports/token-transport.js";
 import { mergeVary, resolveTransport, type TransportOptions } from "../transports/transport-options.js";
 
@@ -55,7 +55,7 @@ export class WebSessions<Data extends object, TUser, TUserId extends UserId> {
     options: Omit<LoadOptions, "channel"> = {},
   ): Promise<Session<Data, TUser, TUserId>> {
     const token = typeof from === "string" || from === null || from === undefined ? from : this.transport.readToken(from instanceof Request ? from.headers : from);
-    const userAgent = typeof from === "object" && from !== null ? headerOf(from, "user-agent") : undefined;
+    const userAgent = typeof from === "object" && from !== null ? headerValues(from instanceof Request ? from.headers : from, "user-agent")[0] : undefined;
     return this.#manager.load(token, {
       ...(userAgent === undefined ? {} : { userAgent }),
       ...options,
@@ -141,13 +141,6 @@ export class WebSessions<Data extends object, TUser, TUserId extends UserId> {
       else headers.set(name, value);
     }
   }
-}
-
-function headerOf(from: Request | RequestHeaders, name: string): string | undefined {
-  const headers = from instanceof Request ? from.headers : from;
-  if (typeof headers.get === "function") return (headers as Headers).get(name) ?? undefined;
-  const value = (headers as Record<string, string | readonly string[] | undefined>)[name];
-  return typeof value === "string" ? value : undefined;
 }
 
 /**
