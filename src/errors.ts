@@ -20,21 +20,41 @@ export class ConflictError extends SessionError {
   override readonly status = 409;
 }
 
+/** Why a {@link SessionDataError} was thrown; each reason has its own HTTP status. */
+export type SessionDataErrorReason =
+  /** A value JSON cannot represent, a reserved or malformed key, a malformed user id: a bug in the app (500). */
+  | "invalid-value"
+  /** Data over `maxDataBytes`: the request made the session too large (413). */
+  | "too-large"
+  /** A user id that is no row of the user table (the database's foreign key refused it), e.g. a user deleted during login (409). */
+  | "unknown-user";
+
+const DATA_ERROR_STATUS: Record<SessionDataErrorReason, number> = {
+  "invalid-value": 500,
+  "too-large": 413,
+  "unknown-user": 409,
+};
+
 /**
  * Thrown when session data cannot be stored unchanged: a value JSON cannot represent
  * (BigInt, function, symbol, circular, NaN, Infinity, Date, Map, ...), data over `maxDataBytes`, or a
  * user id that is no row of the user table (the database's foreign key refused it; `key` is then
- * undefined). Nothing is stored when it is thrown.
+ * undefined). Nothing is stored when it is thrown. `status` follows `reason`: 500 for an invalid value,
+ * 413 for data over `maxDataBytes`, 409 for an unknown user.
  */
 export class SessionDataError extends SessionError {
   override readonly code = "SESSION_DATA_INVALID";
-  override readonly status = 500;
+  override readonly status: number;
+  /** Why the data was refused. */
+  readonly reason: SessionDataErrorReason;
   /** The top-level session key whose value was rejected, when one is to blame. */
   readonly key: string | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; key?: string }) {
+  constructor(message: string, options?: { cause?: unknown; key?: string; reason?: SessionDataErrorReason }) {
     super(message, options);
     this.key = options?.key;
+    this.reason = options?.reason ?? "invalid-value";
+    this.status = DATA_ERROR_STATUS[this.reason];
   }
 }
 
@@ -52,7 +72,10 @@ export class SessionStoreError extends SessionError {
 export function toStoreError(error: unknown): SessionError {
   if (error instanceof SessionError) return error;
   if (isForeignKeyViolation(error)) {
-    return new SessionDataError("The session's user id is not the id of a row of the user table (foreign key violation)", { cause: error });
+    return new SessionDataError("The session's user id is not the id of a row of the user table (foreign key violation)", {
+      cause: error,
+      reason: "unknown-user",
+    });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new SessionStoreError(`Session store failed: ${reason}`, { cause: error });

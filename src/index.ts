@@ -36,6 +36,7 @@ export {
   SessionStateError,
   SessionStoreError,
 } from "./errors.js";
+export type { SessionDataErrorReason } from "./errors.js";
 export type { Duration } from "./duration.js";
 export { verifyRequestOrigin } from "./request-origin.js";
 export type { RequestOriginOptions } from "./request-origin.js";

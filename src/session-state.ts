@@ -146,7 +146,7 @@ export class SessionState<TUserId extends UserId = UserId> {
       const largest = [...this.#sizes].sort((a, b) => b[1] - a[1])[0]?.[0];
       throw new SessionDataError(
         `Session data is ${total} bytes, over maxDataBytes (${this.maxDataBytes}); largest key: "${largest}"`,
-        { key: largest },
+        { key: largest, reason: "too-large" },
       );
     }
     return toObject(this.data);
@@ -218,7 +218,7 @@ export class SessionState<TUserId extends UserId = UserId> {
     if (total > this.maxDataBytes) {
       throw new SessionDataError(
         `Cannot store session key "${key}": session data would be ${total} bytes, over maxDataBytes (${this.maxDataBytes})`,
-        { key },
+        { key, reason: "too-large" },
       );
     }
   }

@@ -151,6 +151,24 @@ describe("Express middleware options over HTTP", () => {
       expect(await db.prisma.session.count()).toBe(rowsBefore);
     });
 
+    it("answers 413 for data over maxDataBytes and 409 for a login of a user id that is no user row, storing nothing", async () => {
+      const sessions = new SessionManager(new PrismaStore<number>(db.prisma), { secret, maxDataBytes: 64 });
+      const app = createApp(sessions.express());
+      const rowsBefore = await db.prisma.session.count();
+
+      const tooLarge = await request(app).get(`/set/note?value=${"x".repeat(100)}`);
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.body).toMatchObject({ code: "SESSION_DATA_INVALID", name: "SessionDataError" });
+      expect(tooLarge.headers["set-cookie"]).toBeUndefined();
+
+      const unknownUser = await request(app).get("/login/2000000000");
+      expect(unknownUser.status).toBe(409);
+      expect(unknownUser.body).toMatchObject({ code: "SESSION_DATA_INVALID", name: "SessionDataError" });
+      expect(unknownUser.headers["set-cookie"]).toBeUndefined();
+      expect(unknownUser.headers.location).toBeUndefined();
+      expect(await db.prisma.session.count()).toBe(rowsBefore);
+    });
+
     it("drops a redirect after setUser() when the login cannot be saved: no Location, no new cookie, row unchanged", async () => {
       const store = new SlowStore(new PrismaStore<number>(db.prisma));
       const sessions = new SessionManager(store, { secret });

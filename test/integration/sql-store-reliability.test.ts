@@ -52,7 +52,12 @@ describe.each(sqlStoreTargets.map((target) => [target.name, target] as const))("
     const token = (await simulateRequest(sessions, null, (s) => s.set("a", 1)))!;
     const session = await sessions.load(token);
     await session.setUser(2_000_000_000);
-    await expect(sessions.commit(session)).rejects.toMatchObject({ name: "SessionDataError", code: "SESSION_DATA_INVALID" });
+    await expect(sessions.commit(session)).rejects.toMatchObject({
+      name: "SessionDataError",
+      code: "SESSION_DATA_INVALID",
+      reason: "unknown-user",
+      status: 409,
+    });
     const fresh = sessions.create();
     await fresh.setUser(2_000_000_000);
     await expect(sessions.commit(fresh)).rejects.toMatchObject({ name: "SessionDataError" });

@@ -446,6 +446,7 @@ describe("SessionManager: data validation", () => {
     }
     expect(error).toBeInstanceOf(SessionDataError);
     expect((error as SessionDataError).key).toBe("bad");
+    expect(error).toMatchObject({ reason: "invalid-value", status: 500 });
     expect((error as Error).message).toContain('"bad"');
     expect(session.has("bad")).toBe(false);
     await manager.commit(session);
@@ -467,6 +468,7 @@ describe("SessionManager: data validation", () => {
     const session = manager.create();
     session.set("small", "x".repeat(40));
     expect(() => session.set("big", "x".repeat(60))).toThrow(/"big".*maxDataBytes/);
+    expect(() => session.set("big", "x".repeat(60))).toThrow(expect.objectContaining({ reason: "too-large", status: 413, key: "big" }));
     expect(session.has("big")).toBe(false);
     session.set("fits", "x".repeat(30));
     expect(JSON.stringify(Object.fromEntries(session.entries())).length).toBeLessThanOrEqual(100);
