@@ -1,14 +1,9 @@
-/** What a generated Prisma client tells about its schema at run time (not part of Prisma's typed API). */
-interface PrismaRuntimeInfo {
-  _activeProvider?: string;
-  _runtimeDataModel?: {
-    models?: Record<
-      string,
-      { dbName?: string | null; schema?: string | null; fields?: { name: string; dbName?: string | null }[] }
-    >;
-  };
-  /** The driver adapter factory, e.g. `new PrismaPg(config, { schema })`. */
-  _engineConfig?: { adapter?: { options?: { schema?: string } } };
+import { quoteIdentifier, type SqlDialect } from "./sql/sql-executor.js";
+
+/** The raw-SQL methods of a Prisma client (public API), used for the one-statement prune. */
+export interface RawSqlClient {
+  $queryRawUnsafe(sql: string, ...values: unknown[]): Promise<unknown>;
+  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
 }
 
 /** A one-statement batch delete of expired sessions, for `$executeRawUnsafe(sql, now, limit)`. */
@@ -17,45 +12,31 @@ export interface PruneStatement {
 }
 
 /**
- * The single DELETE that removes up to `limit` expired rows of the session model, or `null` when
- * the client does not reveal its provider and table names (the store then selects ids and deletes
- * them: two statements). On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets prunes on several hosts take
- * disjoint batches.
+ * The database family behind a Prisma client, asked of the database itself with `SELECT version()`
+ * (Prisma's public raw-query API; the client's provider is not public): `null` for a database whose
+ * prune sessionrow does not write by hand (SQLite, which has no `version()`; CockroachDB).
  */
-export function pruneStatementFor(client: object, delegateName: string): PruneStatement | null {
-  const runtime = client as PrismaRuntimeInfo;
-  const models = runtime._runtimeDataModel?.models ?? {};
-  const modelName = Object.keys(models).find((name) => name.charAt(0).toLowerCase() + name.slice(1) === delegateName);
-  if (!modelName) return null;
-  const model = models[modelName]!;
-  const column = (field: string) => model.fields?.find((candidate) => candidate.name === field)?.dbName ?? field;
-  const table = model.dbName ?? modelName;
-  // Prisma qualifies its own queries with the model's or the adapter's schema; so must this one.
-  const schema = model.schema ?? runtime._engineConfig?.adapter?.options?.schema;
-  switch (runtime._activeProvider) {
-    case "postgresql":
-    case "postgres":
-    case "cockroachdb": {
-      const [id, expiresAt] = [column("id"), column("expiresAt")].map(quotePostgres);
-      const t = schema ? `${quotePostgres(schema)}.${quotePostgres(table)}` : quotePostgres(table);
-      return {
-        sql: `DELETE FROM ${t} WHERE ${id} IN (SELECT ${id} FROM ${t} WHERE ${expiresAt} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      };
-    }
-    case "mysql": {
-      const expiresAt = quoteMysql(column("expiresAt"));
-      const t = schema ? `${quoteMysql(schema)}.${quoteMysql(table)}` : quoteMysql(table);
-      return { sql: `DELETE FROM ${t} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?` };
-    }
-    default:
-      return null;
+export async function dialectOf(client: RawSqlClient): Promise<SqlDialect | null> {
+  let rows: unknown;
+  try {
+    rows = await client.$queryRawUnsafe("SELECT version() AS version");
+  } catch {
+    return null;
   }
+  const version = String((rows as { version?: unknown }[])[0]?.version ?? "");
+  if (/^PostgreSQL /.test(version)) return "postgres";
+  if (/^CockroachDB/.test(version)) return null;
+  // MySQL answers "8.4.3", MariaDB "10.11.6-MariaDB-...".
+  return /^\d+\.\d+\.\d+/.test(version) ? "mysql" : null;
 }
 
-function quotePostgres(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function quoteMysql(name: string): string {
-  return `\`${name.replaceAll("`", "``")}\``;
+/**
+ * The single DELETE that removes up to `limit` expired rows of `table` (optionally schema-qualified,
+ * `"auth.Session"`). On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets prunes on several hosts take
+ * disjoint batches; MySQL/MariaDB reject LIMIT in an IN (subquery) but take it on DELETE itself.
+ */
+export function pruneStatementFor(dialect: SqlDialect, table: string): PruneStatement {
+  const [t, id, expiresAt] = [table, "id", "expiresAt"].map((name) => quoteIdentifier(dialect, name));
+  if (dialect === "mysql") return { sql: `DELETE FROM ${t} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?` };
+  return { sql: `DELETE FROM ${t} WHERE ${id} IN (SELECT ${id} FROM ${t} WHERE ${expiresAt} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)` };
 }

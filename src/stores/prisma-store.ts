@@ -1,5 +1,5 @@
 import { SessionConfigError } from "../errors.js";
-import { pruneStatementFor, type PruneStatement } from "./prisma-prune-statement.js";
+import { dialectOf, pruneStatementFor, type PruneStatement, type RawSqlClient } from "./prisma-prune-statement.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
@@ -34,11 +34,6 @@ export interface PrismaDelegate {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** The raw-SQL method of a Prisma client, used for the one-statement prune. */
-interface RawQueryClient {
-  $executeRawUnsafe?(sql: string, ...values: unknown[]): Promise<number>;
-}
-
 /** Any generated Prisma client (or a transaction client). */
 export type PrismaClientLike = object;
 
@@ -72,6 +67,14 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * @default "user"
    */
   userRelation?: string;
+  /**
+   * The session table as the database names it, for the one-statement prune (raw SQL): the model's
+   * `@@map` name, schema-qualified when Prisma's queries are (`new PrismaPg(config, { schema })`).
+   * Prisma has no public API that tells it.
+   * @default the model name: `sessionModel` with its first letter upper-cased ("Session", "SrSession")
+   * @example { sessionModel: "userSession", tableName: "user_sessions" } // model UserSession { ... @@map("user_sessions") }
+   */
+  tableName?: string;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -87,9 +90,10 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;
   readonly #userRelation: string;
-  readonly #client: RawQueryClient;
-  /** One-statement prune where the client reveals its provider and table; else select ids, then delete. */
-  readonly #pruneStatement: PruneStatement | null;
+  readonly #client: Partial<RawSqlClient>;
+  readonly #tableName: string;
+  /** One-statement prune on PostgreSQL and MySQL/MariaDB; else (null) select ids, then delete. Found out on first use. */
+  #pruneStatement: Promise<PruneStatement | null> | undefined;
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
   #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
 
@@ -99,8 +103,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#sessions = delegate(client, sessionModel, "sessionModel");
     this.#users = delegate(client, userModel, "userModel");
     this.#userRelation = options.userRelation ?? "user";
-    this.#client = client as RawQueryClient;
-    this.#pruneStatement = typeof this.#client.$executeRawUnsafe === "function" ? pruneStatementFor(client, sessionModel) : null;
+    this.#client = client as Partial<RawSqlClient>;
+    this.#tableName = options.tableName ?? sessionModel.charAt(0).toUpperCase() + sessionModel.slice(1);
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
@@ -158,8 +162,19 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async deleteExpired(now: Date, limit: number): Promise<number> {
-    if (this.#pruneStatement) {
-      return this.#client.$executeRawUnsafe!(this.#pruneStatement.sql, now, limit);
+    this.#pruneStatement ??= this.#findPruneStatement();
+    const statement = await this.#pruneStatement;
+    if (statement) {
+      try {
+        return await this.#client.$executeRawUnsafe!(statement.sql, now, limit);
+      } catch (error) {
+        if (!isMissingTable(error)) throw error;
+        throw new SessionConfigError(
+          `The prune statement found no table "${this.#tableName}" with columns "id" and "expiresAt": ` +
+            "if the session model is mapped (@@map, @map, a schema), pass { tableName } as the database names it",
+          { cause: error },
+        );
+      }
     }
     const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
     if (rows.length === 0) return 0;
@@ -167,6 +182,13 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
     });
     return count;
+  }
+
+  async #findPruneStatement(): Promise<PruneStatement | null> {
+    const client = this.#client;
+    if (typeof client.$queryRawUnsafe !== "function" || typeof client.$executeRawUnsafe !== "function") return null;
+    const dialect = await dialectOf(client as RawSqlClient);
+    return dialect === null ? null : pruneStatementFor(dialect, this.#tableName);
   }
 
   async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
@@ -216,4 +238,11 @@ function delegate(client: PrismaClientLike, name: string, option: string): Prism
     );
   }
   return candidate as PrismaDelegate;
+}
+
+/** A raw query's error for a table or column that does not exist (Prisma's code, or the database's in `meta`). */
+function isMissingTable(error: unknown): boolean {
+  const { code, meta, message } = (error ?? {}) as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
+  const codes = new Set(["P2021", "P2022", "42P01", "42703", "1146", "1054"]);
+  return codes.has(String(code)) || codes.has(String(meta?.code)) || /does not exist|doesn't exist|unknown column/i.test(String(message));
 }

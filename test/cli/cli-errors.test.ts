@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runCli, type CliRun } from "./run-cli.js";
+import { hidingPackages, runCli, type CliRun } from "./run-cli.js";
 
 const FIXTURES = path.join(__dirname, "fixtures");
-const HIDE_PACKAGES = path.join(FIXTURES, "hide-packages.mjs");
 
 /** A failed run: exit code 1, nothing on stdout, exactly this one line on stderr. */
 function failure(message: string): CliRun {
@@ -58,14 +57,13 @@ describe("sessionrow CLI errors: one line on stderr, exit code 1", () => {
   });
 
   it("an unreachable database (with the stack under --verbose, the password never shown), a missing package", async () => {
-    const hide = (packages: string) => ({ imports: [HIDE_PACKAGES], env: { SESSIONROW_TEST_HIDDEN_PACKAGES: packages } });
     const [refused, verbose, unknownHost, prune, postgresPackages, mysqlPackage] = await Promise.all([
       runCli(["--database-url", "postgres://app:s3cret@127.0.0.1:1/app", "list"]),
       runCli(["--database-url", "postgres://app:s3cret@127.0.0.1:1/app", "list", "--verbose"]),
       runCli(["--database-url", "postgresql://app@sessionrow-no-such-host.invalid/app", "stats"]),
       runCli(["prune"], { env: { DATABASE_URL: "mysql://root@127.0.0.1:1/test" } }),
-      runCli(["--database-url", "postgres://127.0.0.1:1/app", "list"], hide("typeorm,pg")),
-      runCli(["--database-url", "mariadb://127.0.0.1:1/app", "list"], hide("mysql2")),
+      runCli(["--database-url", "postgres://127.0.0.1:1/app", "list"], hidingPackages(["pg"])),
+      runCli(["--database-url", "mariadb://127.0.0.1:1/app", "list"], hidingPackages(["mysql2", "mariadb"])),
     ]);
     expect(refused).toEqual(failure("cannot reach the database at 127.0.0.1:1: connection refused (is the server running?)"));
     const [first, ...details] = verbose.stderr.trimEnd().split("\n");
@@ -74,8 +72,8 @@ describe("sessionrow CLI errors: one line on stderr, exit code 1", () => {
     expect(verbose.stderr).not.toContain("s3cret");
     expect(unknownHost).toEqual(failure("cannot reach the database: unknown host sessionrow-no-such-host.invalid"));
     expect(prune).toEqual(failure("cannot reach the database at 127.0.0.1:1: connection refused (is the server running?)"));
-    expect(postgresPackages).toEqual(failure('opening a PostgreSQL URL needs "typeorm" and "pg", which cannot be found: npm install typeorm pg'));
-    expect(mysqlPackage).toEqual(failure('opening a MySQL/MariaDB URL needs "mysql2", which cannot be found: npm install mysql2'));
+    expect(postgresPackages).toEqual(failure('opening a PostgreSQL URL needs "pg", which cannot be found: npm install pg'));
+    expect(mysqlPackage).toEqual(failure('a MySQL/MariaDB URL needs the "mysql2" or the "mariadb" driver, and neither can be found: npm install mysql2'));
   });
 
   it("bad arguments are refused before any database is opened", async () => {

@@ -1,4 +1,4 @@
-import { jsonOf, runCli, type CliRun } from "./run-cli.js";
+import { hidingPackages, jsonOf, runCli, type CliRun } from "./run-cli.js";
 import {
   HOSTILE_TEXT,
   seedAccountSession,
@@ -43,13 +43,16 @@ interface ListedSession {
 
 const ID_LINE = /^[0-9a-f]{64} {2}/;
 
-/** The CLI run against the packaged schema behind a database URL, on one database. */
-export function describeCliScenarios(name: string, open: () => Promise<CliDatabase>): void {
-  describe(`sessionrow CLI on ${name}`, () => {
+/**
+ * The CLI run against the packaged schema behind a database URL, on one database, as in an app
+ * without the `missing` packages (e.g. a Prisma-only app: no TypeORM).
+ */
+export function describeCliScenarios(name: string, missing: readonly string[], open: () => Promise<CliDatabase>): void {
+  describe(`sessionrow CLI on ${name}, without ${missing.join(", ")}`, () => {
     let db: CliDatabase;
     let seeded: SeededSessions;
     let before: unknown[];
-    const cli = (...args: string[]) => runCli(["--database-url", db.url, ...args]);
+    const cli = (...args: string[]) => runCli(["--database-url", db.url, ...args], hidingPackages(missing));
 
     beforeAll(async () => {
       db = await open();

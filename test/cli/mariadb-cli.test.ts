@@ -9,7 +9,8 @@ import { jsonOf, runCli } from "./run-cli.js";
 
 const TYPEORM_CONFIG = path.join(__dirname, "fixtures/typeorm.config.ts");
 
-describeCliScenarios("MariaDB", async (): Promise<CliDatabase> => {
+// A Prisma app on MariaDB has the `mariadb` driver (Prisma's adapter's) and neither TypeORM nor mysql2.
+describeCliScenarios("MariaDB", ["typeorm", "mysql2"], async (): Promise<CliDatabase> => {
   const database = await createMariaDbTestDatabase();
   return {
     url: database.url,

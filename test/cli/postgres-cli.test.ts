@@ -12,7 +12,8 @@ import { seedSessions } from "./seed-sessions.js";
 
 const PRISMA_CONFIG = path.join(__dirname, "fixtures/prisma.config.ts");
 
-describeCliScenarios("PostgreSQL", async (): Promise<CliDatabase> => {
+// A Prisma app: `pg` (Prisma's adapter's driver), no TypeORM.
+describeCliScenarios("PostgreSQL", ["typeorm"], async (): Promise<CliDatabase> => {
   const database = await createTestDatabase();
   return {
     url: database.url,

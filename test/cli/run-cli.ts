@@ -36,6 +36,13 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
   });
 }
 
+const HIDE_PACKAGES = path.join(__dirname, "fixtures/hide-packages.mjs");
+
+/** Options that run the CLI as if `packages` were not installed (e.g. an app without TypeORM). */
+export function hidingPackages(packages: readonly string[]): RunCliOptions {
+  return { imports: [HIDE_PACKAGES], env: { SESSIONROW_TEST_HIDDEN_PACKAGES: packages.join(",") } };
+}
+
 /** Parses a run's stdout as JSON, failing with the run's output when it is not. */
 export function jsonOf<T = unknown>(run: CliRun): T {
   try {

@@ -1,0 +1,72 @@
+import { SessionConfigError } from "../../errors.js";
+import type { SqlExecutor } from "./sql-executor.js";
+
+/** Options of {@link openMysqlExecutor}. */
+export interface MysqlExecutorOptions {
+  /** Connections in the pool. */
+  connectionLimit: number;
+  connectTimeoutMs: number;
+}
+
+/** A result header of an INSERT, UPDATE or DELETE, as mysql2 and mariadb report it. */
+interface ResultHeader {
+  affectedRows?: number;
+  info?: string;
+}
+
+/**
+ * Opens a pool on a MySQL/MariaDB URL with whichever driver the app has: `mysql2` (TypeORM's) or
+ * `mariadb` (Prisma's MariaDB adapter's). DATETIME values are read and written as UTC.
+ * @throws SessionConfigError when neither is installed.
+ */
+export async function openMysqlExecutor(url: string, options: MysqlExecutorOptions): Promise<SqlExecutor> {
+  const mysql2 = await import("mysql2/promise").catch(notFound);
+  if (mysql2 !== undefined) {
+    const pool = mysql2.createPool({ uri: url, connectionLimit: options.connectionLimit, connectTimeout: options.connectTimeoutMs, timezone: "Z" });
+    return {
+      dialect: "mysql",
+      rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await pool.query(sql, [...params]))[0] as T[],
+      run: async (sql, params) => matchedRows((await pool.query(sql, [...params]))[0] as ResultHeader),
+      close: () => pool.end(),
+    };
+  }
+  const mariadb = await import("mariadb").catch(notFound);
+  if (mariadb === undefined) throw missingDriver();
+  const pool = mariadb.createPool({ ...connectionOf(url), connectionLimit: options.connectionLimit, connectTimeout: options.connectTimeoutMs, timezone: "Z" });
+  return {
+    dialect: "mysql",
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) => [...((await pool.query(sql, [...params])) as T[])],
+    run: async (sql, params) => matchedRows((await pool.query(sql, [...params])) as ResultHeader),
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Rows an UPDATE matched (or a DELETE deleted): mysql2 counts only changed rows in `affectedRows`
+ * unless the connection has CLIENT_FOUND_ROWS, and a touch may write the values a row already holds.
+ */
+function matchedRows(result: ResultHeader): number {
+  const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? "")?.[1];
+  return matched === undefined ? Number(result.affectedRows ?? 0) : Number(matched);
+}
+
+function connectionOf(url: string): { host: string; port: number; user: string; password: string; database: string } {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: parsed.port === "" ? 3306 : Number(parsed.port),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+  };
+}
+
+function notFound(error: unknown): undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return undefined;
+  throw error;
+}
+
+function missingDriver(): SessionConfigError {
+  return new SessionConfigError('a MySQL/MariaDB URL needs the "mysql2" or the "mariadb" driver, and neither can be found: npm install mysql2');
+}

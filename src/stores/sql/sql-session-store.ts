@@ -1,0 +1,133 @@
+import { SessionConfigError } from "../../errors.js";
+import type {
+  IterateOptions,
+  LoadedSession,
+  SessionRecord,
+  SessionStore,
+  SessionTouch,
+  SessionUpdate,
+  StoreCapabilities,
+  UserId,
+} from "../../session-store.js";
+import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
+import { placeholder, quoteIdentifier, sqlTimestamp, type SqlExecutor } from "./sql-executor.js";
+
+const DEFAULT_BATCH_SIZE = 500;
+
+/**
+ * Stores sessions in the packaged session table with hand-written SQL through a driver's pool, on
+ * PostgreSQL or MySQL/MariaDB: the statements the ORM stores send, without an ORM. It knows no user
+ * table, so it cannot load users: the CLI uses it to administer sessions with only a database URL.
+ */
+export class SqlSessionStore<TUserId extends UserId = UserId> implements SessionStore<TUserId, never> {
+  readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
+  readonly #executor: SqlExecutor;
+  readonly #table: string;
+  readonly #columns: string;
+
+  /** @param table the session table, optionally schema-qualified (`"auth.Session"`). */
+  constructor(executor: SqlExecutor, table: string) {
+    this.#executor = executor;
+    this.#table = quoteIdentifier(executor.dialect, table);
+    this.#columns = SESSION_COLUMNS.map((column) => this.#column(column)).join(", ");
+  }
+
+  async load(id: string): Promise<LoadedSession<TUserId, never> | null> {
+    const [row] = await this.#rows(`SELECT ${this.#columns} FROM ${this.#table} WHERE ${this.#column("id")} = ${this.#param(1)}`, [id]);
+    return row === undefined ? null : { record: row };
+  }
+
+  async insert(record: SessionRecord<TUserId>): Promise<void> {
+    const values = SESSION_COLUMNS.map((column) => this.#value(column, record[column]));
+    const params = values.map((_, index) => this.#param(index + 1)).join(", ");
+    await this.#executor.run(`INSERT INTO ${this.#table} (${this.#columns}) VALUES (${params})`, values);
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const columns = ["userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const;
+    const set = columns.map((column, index) => `${this.#column(column)} = ${this.#param(index + 1)}`).join(", ");
+    const where = `${this.#column("id")} = ${this.#param(columns.length + 1)} AND ${this.#column("version")} = ${this.#param(columns.length + 2)}`;
+    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion];
+    return (await this.#executor.run(`UPDATE ${this.#table} SET ${set} WHERE ${where}`, values)) > 0;
+  }
+
+  async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const sql =
+      `UPDATE ${this.#table} SET ${this.#column("lastSeenAt")} = ${this.#param(1)}, ${this.#column("expiresAt")} = ${this.#param(2)} ` +
+      `WHERE ${this.#column("id")} = ${this.#param(3)}`;
+    return (await this.#executor.run(sql, [this.#date(touch.lastSeenAt), this.#date(touch.expiresAt), id])) > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#executor.run(`DELETE FROM ${this.#table} WHERE ${this.#column("id")} = ${this.#param(1)}`, [id]);
+  }
+
+  listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
+    return this.#rows(
+      `SELECT ${this.#columns} FROM ${this.#table} WHERE ${this.#column("userId")} = ${this.#param(1)} ORDER BY ${this.#column("createdAt")} DESC`,
+      [userId],
+    );
+  }
+
+  deleteByUser(userId: TUserId, exceptId?: string): Promise<number> {
+    const except = exceptId === undefined ? "" : ` AND ${this.#column("id")} <> ${this.#param(2)}`;
+    const params = exceptId === undefined ? [userId] : [userId, exceptId];
+    return this.#executor.run(`DELETE FROM ${this.#table} WHERE ${this.#column("userId")} = ${this.#param(1)}${except}`, params);
+  }
+
+  deleteExpired(now: Date, limit: number): Promise<number> {
+    const [id, expiresAt] = [this.#column("id"), this.#column("expiresAt")];
+    if (this.#executor.dialect === "mysql") {
+      // MySQL/MariaDB reject LIMIT in an IN (subquery), but take it on DELETE itself.
+      return this.#executor.run(`DELETE FROM ${this.#table} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?`, [this.#date(now), limit]);
+    }
+    // SKIP LOCKED: parallel pruners take disjoint batches instead of waiting on each other's rows.
+    return this.#executor.run(
+      `DELETE FROM ${this.#table} WHERE ${id} IN (SELECT ${id} FROM ${this.#table} WHERE ${expiresAt} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [this.#date(now), limit],
+    );
+  }
+
+  async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    let after: string | undefined;
+    for (;;) {
+      const conditions: string[] = [];
+      const params: unknown[] = [];
+      if (options.userId !== undefined) conditions.push(`${this.#column("userId")} = ${this.#param(params.push(options.userId))}`);
+      if (after !== undefined) conditions.push(`${this.#column("id")} > ${this.#param(params.push(after))}`);
+      const where = conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
+      const limit = this.#param(params.push(batchSize));
+      const rows = await this.#rows(`SELECT ${this.#columns} FROM ${this.#table}${where} ORDER BY ${this.#column("id")} LIMIT ${limit}`, params);
+      yield* rows;
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  loadUser(): Promise<never> {
+    return Promise.reject(new SessionConfigError("This store was opened on a database URL and knows no user table: it cannot load users"));
+  }
+
+  async #rows(sql: string, params: readonly unknown[]): Promise<SessionRecord<TUserId>[]> {
+    const rows = await this.#executor.rows<Record<string, unknown>>(sql, params);
+    return rows.map((row) => toSessionRecord<TUserId>({ ...row, data: typeof row.data === "string" ? JSON.parse(row.data) : row.data }));
+  }
+
+  #value(column: (typeof SESSION_COLUMNS)[number], value: unknown): unknown {
+    if (value instanceof Date) return this.#date(value);
+    return column === "data" ? JSON.stringify(value) : value;
+  }
+
+  #date(date: Date): string {
+    return sqlTimestamp(this.#executor.dialect, date);
+  }
+
+  #column(name: string): string {
+    return quoteIdentifier(this.#executor.dialect, name);
+  }
+
+  #param(index: number): string {
+    return placeholder(this.#executor.dialect, index);
+  }
+}

@@ -1,0 +1,138 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { SessionConfigError } from "../../src/index.js";
+import { PrismaStore } from "../../src/prisma.js";
+import { dialectOf } from "../../src/stores/prisma-prune-statement.js";
+import type { SessionRecord } from "../../src/session-store.js";
+import { createMariaDbTestDatabase } from "../support/mariadb.js";
+import { createTestDatabase } from "../support/postgres.js";
+
+const NOW = new Date("2026-06-01T12:00:00.000Z");
+
+/** A client of one of the test databases, as the tests here use it. */
+interface Database {
+  prisma: {
+    $queryRawUnsafe(sql: string, ...values: unknown[]): Promise<unknown>;
+    $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
+    session: { count(): Promise<number> };
+  };
+  drop(): Promise<void>;
+}
+
+const databases: [string, "postgres" | "mysql", string, () => Promise<Database>][] = [
+  ["PostgreSQL", "postgres", 'CREATE TABLE "user_sessions" (LIKE "Session" INCLUDING ALL)', createTestDatabase as () => Promise<Database>],
+  ["MariaDB", "mysql", "CREATE TABLE `user_sessions` LIKE `Session`", createMariaDbTestDatabase as unknown as () => Promise<Database>],
+];
+
+describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, copyTable, create) => {
+  let db: Database;
+
+  beforeAll(async () => {
+    db = await create();
+    await db.prisma.$executeRawUnsafe(copyTable);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("asks the database what it is (public raw-query API only)", async () => {
+    expect(await dialectOf(db.prisma)).toBe(dialect);
+  });
+
+  it("deletes at most `limit` expired rows per statement, never a live one", async () => {
+    const store = new PrismaStore(db.prisma);
+    for (let index = 0; index < 5; index++) await store.insert(record(`expired-${index}`, -60_000));
+    await store.insert(record("live", 60_000));
+    const statements = countStatements(db.prisma);
+    expect(await store.deleteExpired(NOW, 3)).toBe(3);
+    expect(await store.deleteExpired(NOW, 3)).toBe(2);
+    expect(await store.deleteExpired(NOW, 3)).toBe(0);
+    expect(statements()).toEqual({ queries: 1, executes: 3 }); // the version probe once, then one DELETE per batch
+    expect(await store.load("live")).not.toBeNull();
+  });
+
+  it("prunes the table named by tableName (a model mapped with @@map)", async () => {
+    const store = new PrismaStore(db.prisma, { tableName: "user_sessions" });
+    const quote = dialect === "postgres" ? '"' : "`";
+    const insert = `INSERT INTO ${quote}user_sessions${quote} (${["id", "data", "expiresAt", "absoluteExpiresAt"].map((c) => quote + c + quote).join(", ")}) VALUES (${
+      dialect === "postgres" ? "$1, '{}', $2, $3" : "?, '{}', ?, ?"
+    })`;
+    const at = (offset: number) => (dialect === "postgres" ? new Date(NOW.getTime() + offset) : new Date(NOW.getTime() + offset).toISOString().slice(0, 23).replace("T", " "));
+    await db.prisma.$executeRawUnsafe(insert, "mapped-expired", at(-1000), at(86_400_000));
+    await db.prisma.$executeRawUnsafe(insert, "mapped-live", at(1000), at(86_400_000));
+    const sessionsBefore = await db.prisma.session.count();
+    expect(await store.deleteExpired(NOW, 100)).toBe(1);
+    expect(await db.prisma.session.count()).toBe(sessionsBefore);
+  });
+
+  it("names the tableName option when the table is not found", async () => {
+    const store = new PrismaStore(db.prisma, { tableName: "no_such_sessions" });
+    const error = await store.deleteExpired(NOW, 10).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SessionConfigError);
+    expect((error as Error).message).toContain('no table "no_such_sessions"');
+    expect((error as Error).message).toContain("pass { tableName }");
+  });
+});
+
+it("falls back to select-then-delete on a database without version() (SQLite), through the model API", async () => {
+  const deleted: unknown[] = [];
+  const delegate = {
+    findUnique: async () => null,
+    create: async () => ({}),
+    updateMany: async () => ({ count: 0 }),
+    findMany: async () => [{ id: "a" }, { id: "b" }],
+    deleteMany: async (args: unknown) => {
+      deleted.push(args);
+      return { count: 2 };
+    },
+  };
+  const client = {
+    session: delegate,
+    user: delegate,
+    $queryRawUnsafe: async () => {
+      throw new Error("no such function: version");
+    },
+    $executeRawUnsafe: async () => {
+      throw new Error("must not be called");
+    },
+  };
+  expect(await new PrismaStore(client).deleteExpired(NOW, 10)).toBe(2);
+  expect(deleted).toEqual([{ where: { id: { in: ["a", "b"] }, expiresAt: { lte: NOW } } }]);
+});
+
+it("reads no private Prisma client internals", async () => {
+  const files = (await readdir(path.resolve(__dirname, "../../src"), { recursive: true })).filter((file) => file.endsWith(".ts"));
+  const offenders: string[] = [];
+  for (const file of files) {
+    const text = await readFile(path.resolve(__dirname, "../../src", file), "utf8");
+    if (/_runtimeDataModel|_activeProvider|_engineConfig|_engine\b|_baseDmmf/.test(text)) offenders.push(file);
+  }
+  expect(offenders).toEqual([]);
+});
+
+function record(id: string, expiresIn: number): SessionRecord<number> {
+  const expiresAt = new Date(NOW.getTime() + expiresIn);
+  return {
+    id,
+    userId: null,
+    data: {},
+    version: 0,
+    createdAt: NOW,
+    updatedAt: NOW,
+    lastSeenAt: NOW,
+    expiresAt,
+    absoluteExpiresAt: new Date(NOW.getTime() + 86_400_000),
+    ipAddress: null,
+    userAgent: null,
+  };
+}
+
+/** Counts the raw statements a client sends from now on (wrapping its two raw-query methods). */
+function countStatements(client: Database["prisma"]): () => { queries: number; executes: number } {
+  const counts = { queries: 0, executes: 0 };
+  const query = client.$queryRawUnsafe.bind(client);
+  const execute = client.$executeRawUnsafe.bind(client);
+  client.$queryRawUnsafe = (...args) => (counts.queries++, query(...args));
+  client.$executeRawUnsafe = (...args) => (counts.executes++, execute(...args));
+  return () => ({ ...counts });
+}
