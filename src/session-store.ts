@@ -107,15 +107,17 @@ export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> 
   insert(record: SessionRecord<TUserId>): Promise<void>;
 
   /**
-   * Writes `update` to the row `id` only if its version is still `expectedVersion`. Returns `false`
-   * when the row changed or no longer exists (nothing is written). Never creates a row.
+   * Writes `update` to the row `id` only if its version is still `expectedVersion` and it has not
+   * expired at `update.updatedAt` (both its `expiresAt` and `absoluteExpiresAt` are later), checked in
+   * the same statement. Returns `false` when the row changed, expired or no longer exists (nothing is
+   * written). Never creates a row, and never revives one that expired while the request ran.
    */
   updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean>;
 
   /**
-   * Writes the metadata columns of an existing row without touching `data` or `version`. Returns
-   * `false` when the row does not exist. Never creates a row, so a late touch cannot resurrect a
-   * deleted session.
+   * Writes the metadata columns of an existing row without touching `data` or `version`, only if
+   * it has not expired at `touch.lastSeenAt`. Returns `false` when the row does not exist or has
+   * expired. Never creates a row, so a late touch cannot resurrect a deleted or expired session.
    */
   touch(id: string, touch: SessionTouch): Promise<boolean>;
 

@@ -1,12 +1,13 @@
-import type {
-  IterateOptions,
-  LoadedSession,
-  SessionRecord,
-  SessionStore,
-  SessionTouch,
-  SessionUpdate,
-  StoreCapabilities,
-  UserId,
+import {
+  isExpired,
+  type IterateOptions,
+  type LoadedSession,
+  type SessionRecord,
+  type SessionStore,
+  type SessionTouch,
+  type SessionUpdate,
+  type StoreCapabilities,
+  type UserId,
 } from "../session-store.js";
 
 /**
@@ -40,7 +41,7 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
 
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
     const row = this.#rows.get(id);
-    if (!row || row.version !== expectedVersion) return false;
+    if (!row || row.version !== expectedVersion || isExpired(row, update.updatedAt.getTime())) return false;
     this.#rows.delete(id);
     this.#rows.set(update.id, copy({ ...row, ...update }));
     return true;
@@ -48,7 +49,7 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
     const row = this.#rows.get(id);
-    if (!row) return false;
+    if (!row || isExpired(row, touch.lastSeenAt.getTime())) return false;
     this.#rows.set(id, { ...row, lastSeenAt: new Date(touch.lastSeenAt), expiresAt: new Date(touch.expiresAt) });
     return true;
   }

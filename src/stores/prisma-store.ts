@@ -123,7 +123,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
 
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
     const { count } = await this.#sessions.updateMany({
-      where: { id, version: expectedVersion },
+      where: { id, version: expectedVersion, ...liveAt(update.updatedAt) },
       data: {
         id: update.id,
         userId: update.userId,
@@ -139,7 +139,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
     const { count } = await this.#sessions.updateMany({
-      where: { id },
+      where: { id, ...liveAt(touch.lastSeenAt) },
       data: { lastSeenAt: touch.lastSeenAt, expiresAt: touch.expiresAt },
     });
     return count > 0;
@@ -245,4 +245,9 @@ function isMissingTable(error: unknown): boolean {
   const { code, meta, message } = (error ?? {}) as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
   const codes = new Set(["P2021", "P2022", "42P01", "42703", "1146", "1054"]);
   return codes.has(String(code)) || codes.has(String(meta?.code)) || /does not exist|doesn't exist|unknown column/i.test(String(message));
+}
+
+/** The condition of a row that has not expired at `now`: a write must not revive an expired session. */
+function liveAt(now: Date): { expiresAt: { gt: Date }; absoluteExpiresAt: { gt: Date } } {
+  return { expiresAt: { gt: now }, absoluteExpiresAt: { gt: now } };
 }

@@ -83,7 +83,7 @@ interface SessionTable {
   sessions: Repository<ObjectLiteral>;
   users: Repository<ObjectLiteral>;
   /** Escaped table path and column names for hand-written SQL. */
-  sql: { table: string; id: string; version: string; userId: string; expiresAt: string };
+  sql: { table: string; id: string; version: string; userId: string; expiresAt: string; absoluteExpiresAt: string };
   /** Property name of the User primary key. */
   userKey: string;
 }
@@ -148,7 +148,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       .createQueryBuilder()
       .update()
       .set({ ...update })
-      .where(`${table.sql.id} = :id AND ${table.sql.version} = :expectedVersion`, { id, expectedVersion });
+      .where(`${table.sql.id} = :id AND ${table.sql.version} = :expectedVersion`, { id, expectedVersion })
+      .andWhere(...liveAt(table, update.updatedAt));
     return (await this.#count(query)) > 0;
   }
 
@@ -158,7 +159,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       .createQueryBuilder()
       .update()
       .set({ lastSeenAt: touch.lastSeenAt, expiresAt: touch.expiresAt })
-      .where(`${table.sql.id} = :id`, { id });
+      .where(`${table.sql.id} = :id`, { id })
+      .andWhere(...liveAt(table, touch.lastSeenAt));
     return (await this.#count(query)) > 0;
   }
 
@@ -243,6 +245,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   }
 }
 
+/** The condition of a row that has not expired at `now`: a write must not revive an expired session. */
+function liveAt(table: SessionTable, now: Date): [string, { liveAt: Date }] {
+  return [`${table.sql.expiresAt} > :liveAt AND ${table.sql.absoluteExpiresAt} > :liveAt`, { liveAt: now }];
+}
+
 function dialectOf(type: string): "postgres" | "mysql" {
   if (type === "postgres") return "postgres";
   if (type === "mysql" || type === "mariadb") return "mysql";
@@ -278,6 +285,7 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       version: column("version"),
       userId: column("userId"),
       expiresAt: column("expiresAt"),
+      absoluteExpiresAt: column("absoluteExpiresAt"),
     },
     userKey: relation.joinColumns[0]!.referencedColumn!.propertyName,
   };

@@ -136,6 +136,28 @@ export function describeStoreContract<TUserId extends UserId>(
       expect(await store.load(id)).toBeNull();
     });
 
+    it("neither updates nor touches a row whose idle or absolute expiry passed while the request ran", async () => {
+      const at = new Date(Date.now() - 2 * HOUR);
+      const idle = makeRecord<TUserId>({ data: { n: 1 }, expiresAt: new Date(at.getTime() + HOUR) }, at);
+      const absolute = makeRecord<TUserId>({ data: { n: 1 }, absoluteExpiresAt: new Date(at.getTime() + HOUR) }, at);
+      await store.insert(idle);
+      await store.insert(absolute);
+      // The request loaded both before they expired; it saves an hour and a millisecond after the last visit.
+      const late = new Date(at.getTime() + HOUR + 1);
+      const revived = new Date(late.getTime() + HOUR);
+      for (const record of [idle, absolute]) {
+        const update = { id: record.id, userId: null, data: { n: 2 }, version: 1, updatedAt: late, lastSeenAt: late, expiresAt: revived };
+        expect(await store.updateIfVersion(record.id, 0, update)).toBe(false);
+        expect(await store.touch(record.id, { lastSeenAt: late, expiresAt: revived })).toBe(false);
+        expect((await store.load(record.id))!.record).toEqual(record);
+      }
+      // One millisecond before the idle expiry, both writes still apply.
+      const inTime = new Date(at.getTime() + HOUR - 1);
+      expect(await store.touch(idle.id, { lastSeenAt: inTime, expiresAt: revived })).toBe(true);
+      expect((await store.load(idle.id))!.record.expiresAt).toEqual(revived);
+      await Promise.all([store.delete(idle.id), store.delete(absolute.id)]);
+    });
+
     it("touches metadata without changing data, version or updatedAt", async () => {
       const record = makeRecord<TUserId>({ data: { keep: true }, version: 4 });
       await store.insert(record);

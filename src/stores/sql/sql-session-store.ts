@@ -46,16 +46,19 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
     const columns = ["userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const;
     const set = columns.map((column, index) => `${this.#column(column)} = ${this.#param(index + 1)}`).join(", ");
-    const where = `${this.#column("id")} = ${this.#param(columns.length + 1)} AND ${this.#column("version")} = ${this.#param(columns.length + 2)}`;
-    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion];
+    const where =
+      `${this.#column("id")} = ${this.#param(columns.length + 1)} AND ${this.#column("version")} = ${this.#param(columns.length + 2)} AND ` +
+      this.#liveAt(columns.length + 3);
+    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion, this.#date(update.updatedAt), this.#date(update.updatedAt)];
     return (await this.#executor.run(`UPDATE ${this.#table} SET ${set} WHERE ${where}`, values)) > 0;
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
     const sql =
       `UPDATE ${this.#table} SET ${this.#column("lastSeenAt")} = ${this.#param(1)}, ${this.#column("expiresAt")} = ${this.#param(2)} ` +
-      `WHERE ${this.#column("id")} = ${this.#param(3)}`;
-    return (await this.#executor.run(sql, [this.#date(touch.lastSeenAt), this.#date(touch.expiresAt), id])) > 0;
+      `WHERE ${this.#column("id")} = ${this.#param(3)} AND ${this.#liveAt(4)}`;
+    const lastSeenAt = this.#date(touch.lastSeenAt);
+    return (await this.#executor.run(sql, [lastSeenAt, this.#date(touch.expiresAt), id, lastSeenAt, lastSeenAt])) > 0;
   }
 
   async delete(id: string): Promise<void> {
@@ -121,6 +124,11 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
 
   #date(date: Date): string {
     return sqlTimestamp(this.#executor.dialect, date);
+  }
+
+  /** The condition of a row that has not expired at the time given as parameters `index` and `index + 1`. */
+  #liveAt(index: number): string {
+    return `${this.#column("expiresAt")} > ${this.#param(index)} AND ${this.#column("absoluteExpiresAt")} > ${this.#param(index + 1)}`;
   }
 
   #column(name: string): string {
