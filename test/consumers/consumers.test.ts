@@ -1,6 +1,8 @@
 // Runs the consumer matrix (run-consumers.mjs, also `npm run test:consumers`) as part of `npm test`:
 // the packed tarball installed into ESM TypeScript, CommonJS TypeScript, plain JavaScript, Nest,
-// Fastify and Hono apps, each compiled with tsc and serving one logged-in session from PostgreSQL.
+// Fastify and Hono apps, and with plain `npm install` into fresh apps on each supported peer line
+// (TypeORM 0.3.20, 0.3.31 and 1.x, Express 4.17.3, 4.x and 5, Prisma next to typeorm 0.3), each
+// compiled with tsc and serving one logged-in session from PostgreSQL.
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -17,6 +19,14 @@ test("the packed package type-checks and serves a session in every consumer setu
   for (const setup of ["ESM TypeScript", "CommonJS TypeScript", "JavaScript require", "Nest", "Fastify", "Hono on Node"]) {
     expect(stdout).toMatch(new RegExp(`^PASS +${setup}`, "m"));
   }
+  for (const row of [
+    "Prisma 7.10 \\+ Express 5, typeorm 0.3.31 also installed",
+    "TypeORM 0.3.20 \\+ Express 4.17.3",
+    "TypeORM 0.3.31 \\+ Express 4",
+    "TypeORM 1.x \\+ Express 5",
+  ]) {
+    expect(stdout).toMatch(new RegExp(`^PASS +peers: ${row}`, "m"));
+  }
   expect(stdout).toMatch(/^PASS +import cost \(esm\)/m);
   expect(stdout).toMatch(/^PASS +import cost \(cjs\)/m);
-}, 240_000);
+}, 900_000);

@@ -7,11 +7,16 @@
 // The apps live in ./.apps: TypeScript's `include` skips dot-directories, so the repository's own
 // typecheck (which cannot resolve "sessionrow" as an installed package) leaves them alone.
 //
-// The peers an app needs (express, typeorm, pg, @nestjs/*, ...) are symlinked from this repository's
+// The peers those apps need (express, typeorm, pg, @nestjs/*, ...) are symlinked from this repository's
 // node_modules instead of installed: the one `npm install` fetches sessionrow's own dependencies,
 // from npm's cache when it has them.
+//
+// The peer matrix (PEER_MATRIX) is different: each row is a fresh project that installs the tarball
+// together with the peer versions the row names, with plain `npm install` (no --legacy-peer-deps, no
+// --force, and the harness checks that no npm configuration turns either on), so npm's peer
+// resolution is what a user's install would meet. They share npm's cache and install two at a time.
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +26,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const appsDir = fileURLToPath(new URL(".apps/", import.meta.url));
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const tsc = join(root, "node_modules/typescript/bin/tsc");
+const prismaCli = join(root, "node_modules/prisma/build/index.js");
 
 const PEERS = [
   "express",
@@ -50,7 +56,56 @@ const SETUPS = [
   { app: "hono-ts", title: "Hono on Node, sessionrow/web (ESM TypeScript)", main: "dist/main.js" },
 ];
 
+/**
+ * Fresh projects, each with its own `npm install` of the tarball and these exact peers: the oldest and
+ * newest TypeORM 0.3, TypeORM 1.x, Express 4.17.3 and 5, and a Prisma app that also carries typeorm 0.3.
+ * `app` is the source directory under ./.apps, `table` the session table the row check counts.
+ */
+const PEER_MATRIX = [
+  {
+    id: "prisma-typeorm03",
+    app: "prisma-express",
+    title: "Prisma 7.10 + Express 5, typeorm 0.3.31 also installed",
+    table: "Session",
+    prisma: true,
+    dependencies: {
+      "@prisma/client": "7.10.0",
+      "@prisma/adapter-pg": "7.10.0",
+      typeorm: "0.3.31",
+      express: "^5.1.0",
+      "@types/express": "^5.0.6",
+    },
+    expect: { "@prisma/client": "7.10.0", typeorm: "0.3.31", express: /^5\./ },
+  },
+  {
+    id: "typeorm0320-express4173",
+    app: "typeorm-express",
+    title: "TypeORM 0.3.20 + Express 4.17.3 (oldest supported)",
+    table: "session",
+    dependencies: { typeorm: "0.3.20", pg: "^8.11.0", "reflect-metadata": "^0.2.2", express: "4.17.3", "@types/express": "^4.17.21" },
+    expect: { typeorm: "0.3.20", express: "4.17.3" },
+  },
+  {
+    id: "typeorm0331-express4",
+    app: "typeorm-express",
+    title: "TypeORM 0.3.31 + Express 4 (latest 4.x)",
+    table: "session",
+    dependencies: { typeorm: "0.3.31", pg: "^8.11.0", "reflect-metadata": "^0.2.2", express: "^4.21.2", "@types/express": "^4.17.21" },
+    expect: { typeorm: "0.3.31", express: /^4\./ },
+  },
+  {
+    id: "typeorm1-express5",
+    app: "typeorm-express",
+    title: "TypeORM 1.x + Express 5",
+    table: "session",
+    dependencies: { typeorm: "^1.1.1", pg: "^8.11.0", "reflect-metadata": "^0.2.2", express: "^5.1.0", "@types/express": "^5.0.6" },
+    expect: { typeorm: /^1\./, express: /^5\./ },
+  },
+];
+
 const work = mkdtempSync(join(tmpdir(), "sessionrow-consumers-"));
+// Not under `work`: node must not find the symlinked peers of work/node_modules from a matrix app.
+const peerWork = mkdtempSync(join(tmpdir(), "sessionrow-peer-matrix-"));
 const rows = [];
 
 try {
@@ -60,13 +115,17 @@ try {
   for (const format of ["esm", "cjs"]) await step(`import cost (${format})`, () => importCost(format));
   // Two at a time: each runs tsc, and the machines have 2 cores.
   for (let i = 0; i < SETUPS.length; i += 2) await Promise.all(SETUPS.slice(i, i + 2).map((setup) => step(setup.title, () => consumer(setup))));
+  // Two at a time as well: an install mostly waits on the disk and npm's cache, tsc on the CPU.
+  for (let i = 0; i < PEER_MATRIX.length; i += 2) {
+    await Promise.all(PEER_MATRIX.slice(i, i + 2).map((row) => step(`peers: ${row.title}`, () => peerConsumer(row, join(work, tarball.filename)))));
+  }
   report(tarball);
 } catch (error) {
   console.error(`\n${error instanceof Error ? error.message : String(error)}`);
-  console.error(`\nConsumer matrix FAILED; the throwaway projects are kept in ${work}`);
+  console.error(`\nConsumer matrix FAILED; the throwaway projects are kept in ${work} and ${peerWork}`);
   process.exitCode = 1;
 }
-if (process.exitCode !== 1) rmSync(work, { recursive: true, force: true });
+if (process.exitCode !== 1) for (const dir of [work, peerWork]) rmSync(dir, { recursive: true, force: true });
 
 /** Runs one step and records its outcome and duration; rethrows its error. */
 async function step(name, action) {
@@ -129,10 +188,58 @@ async function importCost(format) {
   return `${median.toFixed(1)} ms median, ${loaded.length} files (${packages.join(", ")})${builtins ? `, ${builtins} node: builtins imported` : ""}`;
 }
 
-/** Copies the app, type-checks (and compiles) it, runs it on a fresh database and drives one login. */
-async function consumer(setup) {
-  const dir = join(work, setup.app);
-  cpSync(join(appsDir, setup.app), dir, { recursive: true });
+/**
+ * One peer-matrix row: a fresh project holding the tarball and the row's peers, installed with plain
+ * `npm install`; then the same compile, run and login as the other setups.
+ */
+async function peerConsumer(row, tarballPath) {
+  const dir = join(peerWork, row.id);
+  cpSync(join(appsDir, row.app), dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  manifest.dependencies = {
+    sessionrow: `file:${tarballPath}`,
+    ...row.dependencies,
+    "@types/node": "^20.19.0",
+    ...(row.prisma ? { pg: "^8.11.0" } : {}),
+  };
+  writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+  const env = plainNpmEnv();
+  for (const setting of ["legacy-peer-deps", "force"]) {
+    const value = (await run("npm", ["config", "get", setting], { cwd: dir, env })).trim();
+    expect(value === "false", `npm config ${setting} is ${value} in ${dir}: the matrix must install without it`);
+  }
+  const installStart = performance.now();
+  const installOutput = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir, env });
+  // npm resolves some peer conflicts by overriding the peer and only warning: that is a failure here.
+  expect(!/ERESOLVE|peer dep/i.test(installOutput), `npm install warned about peer dependencies:\n${installOutput}`);
+  const installMs = performance.now() - installStart;
+  const installed = Object.entries(row.expect).map(([name, wanted]) => {
+    const version = JSON.parse(readFileSync(join(dir, "node_modules", name, "package.json"), "utf8")).version;
+    const ok = typeof wanted === "string" ? version === wanted : wanted.test(version);
+    expect(ok, `${name} ${version} is installed, the row wants ${wanted}`);
+    return `${name} ${version}`;
+  });
+  if (row.prisma) await run(process.execPath, [prismaCli, "generate", "--schema", "prisma/schema.prisma"], { cwd: dir, env: prismaEnv() });
+  const result = await consumer({ app: row.id, main: row.prisma ? "dist/src/main.js" : "dist/main.js", table: row.table }, dir);
+  return `${installed.join(", ")}; npm install ${Math.round(installMs)} ms, ${result}`;
+}
+
+/** The environment without npm settings inherited from an `npm run` parent (which could carry --force). */
+function plainNpmEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_(legacy_peer_deps|force)$/i.test(name)));
+}
+
+/** Prisma's CLI wants a schema engine binary even to generate; point it at one that fails loudly. */
+function prismaEnv() {
+  const stub = join(peerWork, "schema-engine-unavailable");
+  writeFileSync(stub, "#!/bin/sh\necho 'no schema engine in the consumer matrix' >&2\nexit 1\n", { mode: 0o755 });
+  return { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+}
+
+/** Type-checks (and compiles) the app, runs it on a fresh database and drives one login. */
+async function consumer(setup, installedDir) {
+  const dir = installedDir ?? join(work, setup.app);
+  if (!installedDir) cpSync(join(appsDir, setup.app), dir, { recursive: true });
   const compileStart = performance.now();
   await run(process.execPath, [tsc, "-p", "."], { cwd: dir });
   const compileMs = performance.now() - compileStart;
@@ -149,7 +256,7 @@ async function consumer(setup) {
     const rowCheck = new pg.Client({ connectionString: url.toString() });
     await rowCheck.connect();
     try {
-      const { rows: [row] } = await rowCheck.query(`SELECT count(*)::int AS n FROM "session" WHERE "userId" IS NOT NULL`);
+      const { rows: [row] } = await rowCheck.query(`SELECT count(*)::int AS n FROM "${setup.table ?? "session"}" WHERE "userId" IS NOT NULL`);
       if (row.n !== 1) throw new Error(`expected 1 logged-in session row in PostgreSQL, found ${row.n}`);
     } finally {
       await rowCheck.end();

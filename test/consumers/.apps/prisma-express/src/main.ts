@@ -1,0 +1,38 @@
+// An ESM Express app on Prisma 7 (driver adapter, generated client) with its own `npm install` of the
+// packed tarball, in a project that also depends on typeorm 0.3 (as Prisma apps that carry TypeORM do):
+// installing sessionrow must not trip over the optional typeorm peer. Serves POST /login and GET /me.
+import { readFile } from "node:fs/promises";
+import { PrismaPg } from "@prisma/adapter-pg";
+import express from "express";
+import { SessionManager } from "sessionrow";
+import { PrismaClient, type User } from "../generated/prisma/client.js";
+
+const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }) });
+const migration = await readFile(new URL("../../prisma/migration.sql", import.meta.url), "utf8");
+for (const statement of migration.split(";").filter((sql) => /\bCREATE\b/.test(sql))) await prisma.$executeRawUnsafe(statement);
+
+const sessions = SessionManager.fromPrisma(prisma, { secret: "consumer-test-secret-of-32-characters" }).withData<{ views: number }>();
+
+declare module "sessionrow" {
+  interface Register {
+    sessionManager: typeof sessions;
+  }
+}
+
+const app = express();
+app.use(sessions.express());
+app.post("/login", async (req, res) => {
+  const user = await prisma.user.create({ data: { email: "ada@example.com" } });
+  await req.session.setUser(user);
+  req.session.set("views", 1);
+  res.json({ ok: true });
+});
+app.get("/me", async (req, res) => {
+  const user: User | null = await req.session.user();
+  const views: number | undefined = req.session.get("views");
+  res.json({ email: user?.email ?? null, views });
+});
+const server = app.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  console.log(`listening ${typeof address === "object" && address ? address.port : address}`);
+});
