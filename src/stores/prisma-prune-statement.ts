@@ -20,7 +20,7 @@ export interface PruneStatement {
  * The single DELETE that removes up to `limit` expired rows of the session model, or `null` when
  * the client does not reveal its provider and table names (the store then selects ids and deletes
  * them: two statements). On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets prunes on several hosts take
- * disjoint batches.
+ * disjoint batches. SQLite quotes identifiers as PostgreSQL does.
  */
 export function pruneStatementFor(client: object, delegateName: string): PruneStatement | null {
   const runtime = client as PrismaRuntimeInfo;
@@ -46,6 +46,13 @@ export function pruneStatementFor(client: object, delegateName: string): PruneSt
       const expiresAt = quoteMysql(column("expiresAt"));
       const t = schema ? `${quoteMysql(schema)}.${quoteMysql(table)}` : quoteMysql(table);
       return { sql: `DELETE FROM ${t} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?` };
+    }
+    case "sqlite": {
+      // SQLite runs one writer at a time, so there is nothing to skip. `now` reaches the database in
+      // the format the adapter stores DateTimes in, so the comparison is chronological.
+      const [id, expiresAt] = [column("id"), column("expiresAt")].map(quotePostgres);
+      const t = quotePostgres(table);
+      return { sql: `DELETE FROM ${t} WHERE ${id} IN (SELECT ${id} FROM ${t} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?)` };
     }
     default:
       return null;

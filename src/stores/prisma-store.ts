@@ -82,7 +82,12 @@ const DEFAULT_BATCH_SIZE = 500;
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
-  /** Shared safely by every process on the database (saves are version-checked there), and persistent. */
+  /**
+   * Shared safely by every process on the database (saves are version-checked there), and persistent.
+   * On SQLite "every process" means the processes of one host sharing the database file, whose
+   * writes SQLite serializes with its file lock (give the adapter a busy `timeout`); not several
+   * hosts, and not an in-memory database.
+   */
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;
