@@ -1,9 +1,10 @@
-import Database from "libsql";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import type { SessionStore } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
-import { createSqliteDatabase, createSqliteTestDatabase, SQLITE_BUSY_TIMEOUT_MS, type SqliteDatabase, type SqliteTestDatabase } from "../support/sqlite.js";
-import { openTypeORM, type TypeORMTestDatabase } from "../support/typeorm.js";
+import { createSqliteDatabase, createSqliteTestDatabase, openSqliteTypeORM, type SqliteDatabase, type SqliteTestDatabase } from "../support/sqlite.js";
+import type { TypeORMTestDatabase } from "../support/typeorm.js";
 import { describeStoreContract, makeRecord } from "./store-contract.js";
 import { prismaFixtures, typeormFixtures } from "./store-fixtures.js";
 import { describeTypeORMSpecifics } from "./typeorm-contract.js";
@@ -17,13 +18,7 @@ let typeorm: TypeORMTestDatabase;
 beforeAll(async () => {
   prismaDatabase = await createSqliteTestDatabase();
   typeormDatabase = createSqliteDatabase();
-  typeorm = await openTypeORM({
-    type: "better-sqlite3",
-    database: typeormDatabase.file,
-    driver: Database,
-    enableWAL: true,
-    timeout: SQLITE_BUSY_TIMEOUT_MS,
-  });
+  typeorm = await openSqliteTypeORM(typeormDatabase.file);
 });
 
 afterAll(async () => {
@@ -81,6 +76,21 @@ describe("SQLite specifics", () => {
     }
   });
 
+  it("a save waits for another process's write lock (busy timeout) instead of failing", async () => {
+    const files = { PrismaStore: prismaDatabase.file, TypeORMStore: typeormDatabase.file };
+    for (const [name, store] of stores()) {
+      const record = makeRecord<number>({ data: { a: 1 } });
+      await store.insert(record);
+      // The drivers wait for a lock synchronously, so the lock must be held by another process.
+      const holder = await holdWriteLock(files[name as keyof typeof files], 300);
+      const update = { id: record.id, userId: null, data: { a: 2 }, version: 1, updatedAt: new Date(), lastSeenAt: new Date(), expiresAt: record.expiresAt };
+      const saved = await store.updateIfVersion(record.id, 0, update);
+      const waited = Date.now() - holder.lockedAt;
+      await holder.exited;
+      expect([name, saved, waited >= 250, (await store.load(record.id))?.record.data]).toEqual([name, true, true, { a: 2 }]);
+    }
+  });
+
   it("a touch that writes the values a row already holds still finds the row", async () => {
     for (const [name, store] of stores()) {
       const record = makeRecord<number>();
@@ -97,3 +107,14 @@ describe("SQLite specifics", () => {
     expect(new TypeORMStore(sqljs).capabilities).toEqual({ multiProcessSafe: false, persistent: true });
   });
 });
+
+/** Starts a process that takes the database's write lock, holds it for `ms`, then commits and exits. */
+async function holdWriteLock(file: string, ms: number): Promise<{ lockedAt: number; exited: Promise<unknown> }> {
+  const script = `const db = new (require("libsql"))(process.argv[1]); db.exec("BEGIN IMMEDIATE"); console.log("locked");
+setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`;
+  const child = spawn(process.execPath, ["-e", script, file, String(ms)], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = once(child, "exit");
+  const [line] = (await once(child.stdout, "data")) as [Buffer];
+  if (line.toString().trim() !== "locked") throw new Error(`The lock holder said ${line.toString()}`);
+  return { lockedAt: Date.now(), exited };
+}

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
+import Database from "libsql";
 import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma-sqlite/client.js";
+import { openTypeORM, type TypeORMTestDatabase } from "./typeorm.js";
 
 /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -66,4 +68,18 @@ export async function createSqliteTestDatabase(): Promise<SqliteTestDatabase> {
       database.remove();
     },
   };
+}
+
+/**
+ * TypeORM's SQLite options as an app would set them: the `better-sqlite3` driver type given `libsql`
+ * (a better-sqlite3 compatible API with prebuilt binaries, so nothing is compiled), WAL, and a busy
+ * timeout.
+ */
+export function sqliteDataSourceOptions(file: string): { type: "better-sqlite3"; database: string; driver: unknown; enableWAL: true; timeout: number } {
+  return { type: "better-sqlite3", database: file, driver: Database, enableWAL: true, timeout: SQLITE_BUSY_TIMEOUT_MS };
+}
+
+/** A migrated TypeORM DataSource with the test entities on the SQLite file `file`. */
+export function openSqliteTypeORM(file: string): Promise<TypeORMTestDatabase> {
+  return openTypeORM(sqliteDataSourceOptions(file));
 }
