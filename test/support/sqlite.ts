@@ -76,7 +76,12 @@ export async function createSqliteTestDatabase(): Promise<SqliteTestDatabase> {
  * timeout.
  */
 export function sqliteDataSourceOptions(file: string): { type: "better-sqlite3"; database: string; driver: unknown; enableWAL: true; timeout: number } {
-  return { type: "better-sqlite3", database: file, driver: Database, enableWAL: true, timeout: SQLITE_BUSY_TIMEOUT_MS };
+  return { type: "better-sqlite3", database: file, driver: libsqlDriver, enableWAL: true, timeout: SQLITE_BUSY_TIMEOUT_MS };
+}
+
+/** libsql's Database, callable without `new` as better-sqlite3's is: TypeORM 0.3 calls it so, 1.x with `new`. */
+function libsqlDriver(filename: string, options?: ConstructorParameters<typeof Database>[1]) {
+  return new Database(filename, options);
 }
 
 /** A migrated TypeORM DataSource with the test entities on the SQLite file `file`. */
