@@ -50,6 +50,13 @@ describe("session table SQL (sql/*.sql and prisma/session-migration)", () => {
     expect(sql.match(/CREATE TABLE/g)).toHaveLength(1);
   });
 
+  it("the README shows sql/postgresql.sql as it is", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## Session table SQL"));
+    const block = /```sql\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block?.trim()).toBe(withoutComments(readFileSync(dialect("postgresql").sqlFile, "utf8")));
+  });
+
   it("PostgreSQL: the session-only migration, deployed after an app's User migration, builds the Session table the full migrations build", async () => {
     const describeTable = async (url: string) => {
       const client = new pg.Client({ connectionString: url });
