@@ -18,6 +18,7 @@ export default {
         "<rootDir>/test/contract/postgres-stores.test.ts",
         "<rootDir>/test/contract/mariadb-stores.test.ts",
         "<rootDir>/test/contract/sqlite-stores.test.ts",
+        "<rootDir>/test/contract/sqljs-stores.test.ts",
         "<rootDir>/test/nest/typeorm-app.test.ts",
         "<rootDir>/test/peers/typeorm-0.3.peer-test.ts",
       ],

@@ -66,7 +66,8 @@ export interface TypeORMTestDatabase extends ReturnType<typeof sessionEntities> 
 export type TypeORMConnectionOptions =
   | { type: "postgres"; url?: string; driver?: unknown; installExtensions?: boolean }
   | { type: "mariadb"; url: string; timezone?: string; flags?: string[] }
-  | { type: "better-sqlite3"; database: string; driver?: unknown; enableWAL?: boolean; timeout?: number };
+  | { type: "better-sqlite3"; database: string; driver?: unknown; enableWAL?: boolean; timeout?: number }
+  | { type: "sqljs" };
 
 /**
  * Opens a DataSource with the test entities and runs the migrations, as an app would on start-up.
@@ -88,7 +89,7 @@ export async function openTypeORM(
         tableName: "account_session",
         userTable: "account",
         // TypeORM's SQLite drivers store a uuid key as varchar.
-        userIdType: connection.type === "better-sqlite3" ? "varchar" : "uuid",
+        userIdType: connection.type === "better-sqlite3" || connection.type === "sqljs" ? "varchar" : "uuid",
       }),
     ],
   } as DataSourceOptions);

@@ -22,6 +22,12 @@ describe("the Prisma one-statement prune", () => {
     );
   });
 
+  it("deletes the oldest expired batch through an IN (SELECT ... LIMIT) on SQLite", () => {
+    expect(pruneStatementFor(client("sqlite"), "userSession")?.sql).toBe(
+      'DELETE FROM "user_sessions" WHERE "id" IN (SELECT "id" FROM "user_sessions" WHERE "expires_at" <= ? ORDER BY "expires_at" LIMIT ?)',
+    );
+  });
+
   it("qualifies the table with the adapter's or the model's schema, as Prisma's own queries do", () => {
     const withSchema = { ...client("postgresql"), _engineConfig: { adapter: { options: { schema: "app" } } } };
     expect(pruneStatementFor(withSchema, "userSession")?.sql).toContain('DELETE FROM "app"."user_sessions" WHERE');
@@ -31,7 +37,7 @@ describe("the Prisma one-statement prune", () => {
   });
 
   it("falls back (null) for other databases, unknown models and clients that reveal nothing", () => {
-    expect(pruneStatementFor(client("sqlite"), "userSession")).toBeNull();
+    expect(pruneStatementFor(client("sqlserver"), "userSession")).toBeNull();
     expect(pruneStatementFor(client("postgresql"), "session")).toBeNull();
     expect(pruneStatementFor({}, "session")).toBeNull();
   });
