@@ -17,6 +17,8 @@ export default {
       testMatch: [
         "<rootDir>/test/contract/postgres-stores.test.ts",
         "<rootDir>/test/contract/mariadb-stores.test.ts",
+        "<rootDir>/test/contract/sqlite-stores.test.ts",
+        "<rootDir>/test/contract/sqljs-stores.test.ts",
         "<rootDir>/test/nest/typeorm-app.test.ts",
         "<rootDir>/test/peers/typeorm-0.3.peer-test.ts",
       ],

@@ -99,11 +99,22 @@ export class CsrfError extends SessionError {
   override readonly status = 403;
 }
 
-/** Prisma's P2003, PostgreSQL's 23503 and MySQL's 1452, on the error or the driver error it wraps. */
+const FOREIGN_KEY_VIOLATION_CODES: ReadonlySet<unknown> = new Set([
+  "P2003",
+  "23503",
+  "ER_NO_REFERENCED_ROW_2",
+  "ER_NO_REFERENCED_ROW",
+  "SQLITE_CONSTRAINT_FOREIGNKEY",
+]);
+
+/**
+ * Prisma's P2003, PostgreSQL's 23503, MySQL's 1452 and SQLite's SQLITE_CONSTRAINT_FOREIGNKEY (as
+ * better-sqlite3 and libsql name it), on the error or the driver error it wraps.
+ */
 function isForeignKeyViolation(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
     const { code, errno, driverError, cause } = current as { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
-    if (code === "P2003" || code === "23503" || code === "ER_NO_REFERENCED_ROW_2" || code === "ER_NO_REFERENCED_ROW" || errno === 1452) return true;
+    if (FOREIGN_KEY_VIOLATION_CODES.has(code) || errno === 1452) return true;
     current = driverError ?? cause;
   }
   return false;

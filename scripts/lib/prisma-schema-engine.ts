@@ -5,7 +5,8 @@
  * that it downloads on first use. Where that download is impossible, this module runs the
  * official WebAssembly build of the same engine (`@prisma/schema-engine-wasm`) in-process and
  * lets it reach the database through a driver adapter. The wasm engine supports the PostgreSQL
- * family of adapters (`PrismaPg`, `PrismaPGlite`); it rejects MySQL/MariaDB adapters.
+ * family of adapters (`PrismaPg`, `PrismaPGlite`) and SQLite's (`PrismaLibSql`); it rejects
+ * MySQL/MariaDB adapters.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import {
 } from "@prisma/driver-adapter-utils";
 import type { DiffTarget, MigrationList, SchemaContainer, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaLibSql } from "@prisma/adapter-libsql";
 
 type EngineGlue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
@@ -170,13 +172,33 @@ async function withEngine<T>(
 
 /**
  * `prisma migrate diff --from <from> --to-schema <schemaPath> --script`. It runs on a throwaway
- * in-memory PGlite database: the engine opens a connection on start-up even for a pure
- * schema-to-schema diff, and replaying migrations needs a shadow database. Not through a caller's
- * `PrismaPg`: with `@prisma/adapter-pg` 7.10 the engine fails to introspect a database
- * ("Column type 'char' could not be deserialized").
+ * in-memory database of the schema's provider (PGlite for PostgreSQL, libSQL for SQLite): the
+ * engine opens a connection on start-up even for a pure schema-to-schema diff, and replaying
+ * migrations needs a shadow database. Not through a caller's `PrismaPg`: with
+ * `@prisma/adapter-pg` 7.10 the engine fails to introspect a database ("Column type 'char' could
+ * not be deserialized").
  */
 async function diffToSchema(from: DiffTarget, schemaPath: string): Promise<string> {
   const files = await readSchemaFiles(schemaPath);
+  const scratch = /provider\s*=\s*"sqlite"/.test(files[0]!.content) ? sqliteScratch() : pgliteScratch();
+  try {
+    return await withEngine(files, scratch.factory, async (engine) => {
+      const to: DiffTarget = { tag: "schemaDatamodel", files };
+      const { stdout } = await engine.diff({ from, to, script: true, exitCode: null, filters: NO_FILTER });
+      return stdout ?? "";
+    });
+  } finally {
+    await scratch.close();
+  }
+}
+
+/** Throwaway in-memory databases for the engine, and a way to close them all. */
+interface ScratchDatabases {
+  factory: MigrationAdapterFactory;
+  close(): Promise<void>;
+}
+
+function pgliteScratch(): ScratchDatabases {
   // Our own PGlite for the shadow database too: the adapter's `connectToShadowDb()` never closes
   // the instance it creates, and an open PGlite keeps the process alive for 10 s.
   const databases: PGlite[] = [];
@@ -185,21 +207,21 @@ async function diffToSchema(from: DiffTarget, schemaPath: string): Promise<strin
     databases.push(database);
     return new PrismaPGlite(database).connect();
   };
-  const factory: MigrationAdapterFactory = {
-    provider: "postgres",
-    adapterName: "pglite-prisma-adapter",
-    connect,
-    connectToShadowDb: connect,
+  return {
+    factory: { provider: "postgres", adapterName: "pglite-prisma-adapter", connect, connectToShadowDb: connect },
+    close: async () => {
+      await Promise.all(databases.map((database) => database.close()));
+    },
   };
-  try {
-    return await withEngine(files, factory, async (engine) => {
-      const to: DiffTarget = { tag: "schemaDatamodel", files };
-      const { stdout } = await engine.diff({ from, to, script: true, exitCode: null, filters: NO_FILTER });
-      return stdout ?? "";
-    });
-  } finally {
-    await Promise.all(databases.map((database) => database.close()));
-  }
+}
+
+function sqliteScratch(): ScratchDatabases {
+  // Each connection to ":memory:" is an empty database of its own; `withEngine` disposes them.
+  const connect = () => new PrismaLibSql({ url: ":memory:" }).connect();
+  return {
+    factory: { provider: "sqlite", adapterName: "@prisma/adapter-libsql", connect, connectToShadowDb: connect },
+    close: async () => undefined,
+  };
 }
 
 /**
@@ -219,6 +241,8 @@ export function diffSchemaFromEmpty(schemaPath: string): Promise<string> {
  * A real check, not a text comparison: the engine replays the migrations into a fresh in-memory
  * PGlite shadow database, introspects it and diffs the result against the schema, so a migration
  * that fails to run also fails this call. `migrationsDir` must contain `migration_lock.toml`.
+ * PostgreSQL only: on SQLite (engine 8.1 with `@prisma/adapter-libsql` 7.10) the replay into the
+ * shadow database keeps only each migration's first statement, so the diff comes out wrong.
  */
 export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: string): Promise<string> {
   return diffToSchema({ tag: "migrations", ...(await readMigrations(migrationsDir)) }, schemaPath);

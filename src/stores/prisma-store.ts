@@ -1,5 +1,6 @@
 import { SessionConfigError } from "../errors.js";
-import { dialectOf, pruneStatementFor, type PruneStatement, type RawSqlClient } from "./prisma-prune-statement.js";
+import { dialectOf, type RawSqlClient } from "./prisma-dialect.js";
+import { pruneStatementFor } from "./sql/prune-statement.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
@@ -85,15 +86,20 @@ const DEFAULT_BATCH_SIZE = 500;
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
-  /** Shared safely by every process on the database (saves are version-checked there), and persistent. */
+  /**
+   * Shared safely by every process on the database (saves are version-checked there), and persistent.
+   * On SQLite "every process" means the processes of one host sharing the database file, whose
+   * writes SQLite serializes with its file lock (give the adapter a busy `timeout`); not several
+   * hosts, and not an in-memory database.
+   */
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;
   readonly #userRelation: string;
   readonly #client: Partial<RawSqlClient>;
   readonly #tableName: string;
-  /** One-statement prune on PostgreSQL and MySQL/MariaDB; else (null) select ids, then delete. Found out on first use. */
-  #pruneStatement: Promise<PruneStatement | null> | undefined;
+  /** One-statement prune on PostgreSQL, MySQL/MariaDB and SQLite; else (null) select ids, then delete. Found out on first use. */
+  #pruneStatement: Promise<string | null> | undefined;
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
   #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
 
@@ -166,7 +172,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     const statement = await this.#pruneStatement;
     if (statement) {
       try {
-        return await this.#client.$executeRawUnsafe!(statement.sql, now, limit);
+        return await this.#client.$executeRawUnsafe!(statement, now, limit);
       } catch (error) {
         if (!isMissingTable(error)) throw error;
         throw new SessionConfigError(
@@ -184,7 +190,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     return count;
   }
 
-  async #findPruneStatement(): Promise<PruneStatement | null> {
+  async #findPruneStatement(): Promise<string | null> {
     const client = this.#client;
     if (typeof client.$queryRawUnsafe !== "function" || typeof client.$executeRawUnsafe !== "function") return null;
     const dialect = await dialectOf(client as RawSqlClient);

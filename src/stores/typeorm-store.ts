@@ -9,6 +9,7 @@ import type {
 } from "typeorm";
 import { SessionConfigError } from "../errors.js";
 import { SESSION_COLUMNS, toSessionRecord } from "./session-row.js";
+import { sessionDialectOf, type SessionDialect } from "../typeorm/session-table.js";
 import type {
   IterateOptions,
   LoadedSession,
@@ -43,8 +44,14 @@ export type TypeORMEntityTarget =
 export interface TypeORMDataSourceLike {
   /** The DataSource's options. */
   readonly options: {
-    /** The database type (`"postgres"`, `"mariadb"`, `"mysql"`, ...). */
+    /** The database type (`"postgres"`, `"mariadb"`, `"mysql"`, `"better-sqlite3"`, ...). */
     readonly type: string;
+    /** SQLite: the database file, or `":memory:"`. */
+    readonly database?: unknown;
+    /** `sqljs`: the file the in-memory database is saved to. */
+    readonly location?: unknown;
+    /** `sqljs`: whether every change is saved to `location`. */
+    readonly autoSave?: unknown;
   };
   /** Whether `initialize()` has completed: the store reads entity metadata once it has. */
   readonly isInitialized: boolean;
@@ -92,10 +99,12 @@ interface SessionTable {
 const DEFAULT_BATCH_SIZE = 500;
 
 /**
- * Stores sessions with TypeORM, on PostgreSQL (also PGlite) or MySQL/MariaDB. Every method is one
- * statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and expired
- * rows are deleted in batches by one `DELETE` (`... IN (SELECT ... FOR UPDATE SKIP LOCKED)` on
- * PostgreSQL, `DELETE ... ORDER BY ... LIMIT` on MySQL/MariaDB). Multi-process safe.
+ * Stores sessions with TypeORM, on PostgreSQL (also PGlite), MySQL/MariaDB or SQLite. Every method
+ * is one statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and
+ * expired rows are deleted in batches by one `DELETE` (`... IN (SELECT ... FOR UPDATE SKIP LOCKED)`
+ * on PostgreSQL, `DELETE ... ORDER BY ... LIMIT` on MySQL/MariaDB, `... IN (SELECT ... LIMIT)` on
+ * SQLite, whose writers take turns anyway). Multi-process safe, except on SQLite through `sqljs`
+ * or an in-memory database (see {@link TypeORMStore.capabilities}).
  *
  * It needs no import of typeorm: it receives the app's DataSource and reads the session entity's
  * metadata from it, on first use if the DataSource is not initialized yet.
@@ -111,21 +120,29 @@ const DEFAULT_BATCH_SIZE = 500;
  * ```
  */
 export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
-  readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
+  /**
+   * PostgreSQL and MySQL/MariaDB: shared safely by every process and host. SQLite file databases
+   * (`better-sqlite3`, `sqlite`): shared safely by the processes of one host, whose writes SQLite
+   * serializes with its file lock (not across hosts: network file systems break that lock).
+   * SQLite `:memory:` and `sqljs` (a copy of the database in the process's memory, written back
+   * whole): one process only, and `:memory:` is not persistent.
+   */
+  readonly capabilities: StoreCapabilities;
   readonly #dataSource: DataSource;
   readonly #options: TypeORMStoreOptions;
-  readonly #dialect: "postgres" | "mysql";
+  readonly #dialect: SessionDialect;
   #table: SessionTable | undefined;
 
   /**
    * @param dataSource the app's DataSource, with the session entity among its `entities`.
-   * @throws SessionConfigError for a database other than PostgreSQL or MySQL/MariaDB, or (when the
+   * @throws SessionConfigError for a database other than PostgreSQL, MySQL/MariaDB or SQLite, or (when the
    * DataSource is initialized) when no suitable session entity is found.
    */
   constructor(dataSource: TypeORMDataSourceLike, options: TypeORMStoreOptions = {}) {
     this.#dataSource = dataSource as DataSource;
     this.#options = options;
     this.#dialect = dialectOf(dataSource.options.type);
+    this.capabilities = capabilitiesOf(dataSource.options);
     if (dataSource.isInitialized) this.#resolve();
   }
 
@@ -188,6 +205,15 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   async deleteExpired(now: Date, limit: number): Promise<number> {
     const table = this.#resolve();
     const { table: name, id, expiresAt } = table.sql;
+    if (this.#dialect === "sqlite") {
+      // One writer at a time on SQLite: nothing to skip. The query builder writes `now` as TypeORM
+      // stores datetimes ("YYYY-MM-DD HH:MM:SS.SSS", UTC), so the text comparison is chronological.
+      const query = table.sessions
+        .createQueryBuilder()
+        .delete()
+        .where(`${id} IN (SELECT ${id} FROM ${name} WHERE ${expiresAt} <= :now ORDER BY ${expiresAt} LIMIT :limit)`, { now, limit });
+      return this.#count(query);
+    }
     if (this.#dialect === "mysql") {
       // MySQL/MariaDB reject LIMIT in an IN (subquery), but take it on DELETE itself.
       const result = await this.#dataSource.query(`DELETE FROM ${name} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?`, [now, limit]);
@@ -235,6 +261,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       const result = await query.returning(["id"]).execute();
       return (result.raw as unknown[]).length;
     }
+    // SQLite counts the rows an UPDATE matched, written or not.
+    if (this.#dialect === "sqlite") return (await query.execute()).affected ?? 0;
     const [sql, parameters] = query.getQueryAndParameters();
     return matchedRows(await this.#dataSource.query(sql, parameters));
   }
@@ -250,10 +278,20 @@ function liveAt(table: SessionTable, now: Date): [string, { liveAt: Date }] {
   return [`${table.sql.expiresAt} > :liveAt AND ${table.sql.absoluteExpiresAt} > :liveAt`, { liveAt: now }];
 }
 
-function dialectOf(type: string): "postgres" | "mysql" {
-  if (type === "postgres") return "postgres";
-  if (type === "mysql" || type === "mariadb") return "mysql";
-  throw new SessionConfigError(`TypeORMStore supports PostgreSQL and MySQL/MariaDB DataSources, not "${type}"`);
+function dialectOf(type: string): SessionDialect {
+  const dialect = sessionDialectOf(type);
+  if (dialect === null) {
+    throw new SessionConfigError(`TypeORMStore supports PostgreSQL, MySQL/MariaDB and SQLite DataSources, not "${type}"`);
+  }
+  return dialect;
+}
+
+function capabilitiesOf(options: TypeORMDataSourceLike["options"]): StoreCapabilities {
+  if (options.type === "sqljs") return { multiProcessSafe: false, persistent: Boolean(options.location && options.autoSave) };
+  if (sessionDialectOf(options.type) === "sqlite" && (options.database === ":memory:" || options.database === "")) {
+    return { multiProcessSafe: false, persistent: false };
+  }
+  return { multiProcessSafe: true, persistent: true };
 }
 
 /** Finds and checks the session entity's metadata: the columns the store writes and a `user` relation. */

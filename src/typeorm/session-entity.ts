@@ -11,7 +11,7 @@ import {
 } from "typeorm";
 import type { SessionRecord, UserId } from "../session-store.js";
 import type { EntityClass, EntityId } from "../stores/typeorm-store.js";
-import { DEFAULT_SESSION_TABLE, sessionTableNames, type SessionDatabaseType } from "./session-table.js";
+import { DEFAULT_SESSION_TABLE, sessionDialectOf, sessionTableNames, type SessionDatabaseType } from "./session-table.js";
 
 /** A session row as TypeORM loads it: a {@link SessionRecord} typed for the user entity, with the relation. */
 export interface SessionEntity<TUser = unknown> extends Omit<SessionRecord<EntityId<TUser> & UserId>, "userId"> {
@@ -25,9 +25,11 @@ export interface SessionEntity<TUser = unknown> extends Omit<SessionRecord<Entit
 export interface SessionEntityOptions {
   /**
    * The DataSource's database `type`: `jsonb` and `timestamptz(3)` columns on PostgreSQL (and PGlite),
-   * `json` and `datetime(3)` on MySQL/MariaDB.
+   * `json` and `datetime(3)` on MySQL/MariaDB; on SQLite (`"better-sqlite3"`, `"sqlite"`, `"sqljs"`)
+   * `text` holding JSON and `datetime` holding UTC text with milliseconds.
    * @default "postgres"
    * @example { type: "mariadb" }
+   * @example { type: "better-sqlite3" }
    */
   type?: SessionDatabaseType;
   /**
@@ -105,14 +107,20 @@ export function createSessionEntity<TUser extends object>(
 
 /** The stored columns, with explicit names so that naming strategies keep them as they are. */
 function sessionColumns(type: SessionDatabaseType, primaryKey: string): Record<string, ColumnOptions> {
-  const postgres = type === "postgres";
-  const timestamp = (name: string): ColumnOptions =>
-    postgres ? { name, type: "timestamptz", precision: 3 } : { name, type: "datetime", precision: 3 };
+  const dialect = sessionDialectOf(type);
+  const timestamp = (name: string): ColumnOptions => {
+    if (dialect === "postgres") return { name, type: "timestamptz", precision: 3 };
+    // SQLite takes no precision; TypeORM writes "YYYY-MM-DD HH:MM:SS.SSS" in UTC either way.
+    if (dialect === "sqlite") return { name, type: "datetime" };
+    return { name, type: "datetime", precision: 3 };
+  };
+  // "simple-json" (a text column) reads and writes JSON on TypeORM 0.3 and 1.x alike.
+  const json = { postgres: "jsonb", mysql: "json", sqlite: "simple-json" }[dialect ?? "mysql"] as ColumnOptions["type"];
   return {
     id: { name: "id", type: "varchar", length: 64, primary: true, primaryKeyConstraintName: primaryKey },
     // TypeORM replaces this type with the one of the User primary key the `user` relation joins.
     userId: { name: "userId", type: "int", nullable: true },
-    data: { name: "data", type: postgres ? "jsonb" : "json" },
+    data: { name: "data", type: json },
     version: { name: "version", type: "int", default: 0 },
     createdAt: timestamp("createdAt"),
     updatedAt: timestamp("updatedAt"),

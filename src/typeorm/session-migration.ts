@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { SessionConfigError } from "../errors.js";
-import { DEFAULT_SESSION_TABLE, sessionTableNames, type SessionDatabaseType } from "./session-table.js";
+import { DEFAULT_SESSION_TABLE, sessionDialectOf, sessionTableNames, type SessionDatabaseType } from "./session-table.js";
 
 /** Options of {@link createSessionMigration}. */
 export interface SessionMigrationOptions {
@@ -32,6 +32,7 @@ export interface SessionMigrationOptions {
    * @example "bigint"
    * @example "character varying" // PostgreSQL: @PrimaryColumn() id: string
    * @example "varchar(255)" // MySQL/MariaDB: @PrimaryColumn() id: string, or a uuid key on MySQL
+   * @example "varchar" // SQLite: @PrimaryColumn() id: string, or a uuid key
    */
   userIdType?: string;
   /**
@@ -93,6 +94,9 @@ export const CreateSessionTablePostgres: SessionMigrationClass = createSessionMi
 /** Creates the table "session" with an integer foreign key to table "user" on MySQL or MariaDB. */
 export const CreateSessionTableMysql: SessionMigrationClass = createSessionMigration({ type: "mysql" });
 
+/** Creates the table "session" with an integer foreign key to table "user" on SQLite (any TypeORM SQLite driver). */
+export const CreateSessionTableSqlite: SessionMigrationClass = createSessionMigration({ type: "better-sqlite3" });
+
 type Settings = Required<Omit<SessionMigrationOptions, "name">>;
 
 function createStatements(settings: Settings, q: (name: string) => string): string[] {
@@ -101,7 +105,31 @@ function createStatements(settings: Settings, q: (name: string) => string): stri
   const foreignKey =
     `CONSTRAINT ${q(names.userForeignKey)} FOREIGN KEY (${q("userId")}) ` +
     `REFERENCES ${q(settings.userTable)} (${q(settings.userPrimaryKey)}) ON DELETE CASCADE ON UPDATE CASCADE`;
-  if (settings.type === "postgres") {
+  const dialect = sessionDialectOf(settings.type);
+  if (dialect === "sqlite") {
+    // SQLite cannot add a foreign key to an existing table: it is declared with the table.
+    const timestamp = "datetime NOT NULL";
+    return [
+      `CREATE TABLE ${table} (
+  ${q("id")} varchar(64) NOT NULL,
+  ${q("userId")} ${settings.userIdType},
+  ${q("data")} text NOT NULL,
+  ${q("version")} integer NOT NULL DEFAULT (0),
+  ${q("createdAt")} ${timestamp},
+  ${q("updatedAt")} ${timestamp},
+  ${q("lastSeenAt")} ${timestamp},
+  ${q("expiresAt")} ${timestamp},
+  ${q("absoluteExpiresAt")} ${timestamp},
+  ${q("ipAddress")} varchar(45),
+  ${q("userAgent")} varchar(512),
+  CONSTRAINT ${q(names.primaryKey)} PRIMARY KEY (${q("id")}),
+  ${foreignKey}
+)`,
+      `CREATE INDEX ${q(names.userIndex)} ON ${table} (${q("userId")})`,
+      `CREATE INDEX ${q(names.expiresAtIndex)} ON ${table} (${q("expiresAt")})`,
+    ];
+  }
+  if (dialect === "postgres") {
     const timestamp = "timestamp(3) with time zone NOT NULL";
     return [
       `CREATE TABLE ${table} (
@@ -148,8 +176,7 @@ function createStatements(settings: Settings, q: (name: string) => string): stri
 /** The driver's identifier quoting, after checking the migration was made for this database. */
 function escaperFor(queryRunner: QueryRunner, type: SessionDatabaseType): (name: string) => string {
   const actual = queryRunner.connection.options.type;
-  const family = (databaseType: string) => (databaseType === "mariadb" ? "mysql" : databaseType);
-  if (family(actual) !== family(type)) {
+  if (sessionDialectOf(actual) !== sessionDialectOf(type)) {
     throw new SessionConfigError(`This session table migration was made for ${type}, but the DataSource is ${actual}`);
   }
   return (name) => queryRunner.connection.driver.escape(name);

@@ -1,5 +1,28 @@
-/** The databases the session entity and migration support, named as in the DataSource's `type`. */
-export type SessionDatabaseType = "postgres" | "mysql" | "mariadb";
+/**
+ * The databases the session entity and migration support, named as in the DataSource's `type`:
+ * PostgreSQL (also PGlite), MySQL/MariaDB, and SQLite through any of TypeORM's SQLite drivers.
+ */
+export type SessionDatabaseType = "postgres" | "mysql" | "mariadb" | "better-sqlite3" | "sqlite" | "sqljs";
+
+/** The SQL dialect families the session table is written for. */
+export type SessionDialect = "postgres" | "mysql" | "sqlite";
+
+/** The dialect of a DataSource `type`, or null for a database sessionrow does not support. */
+export function sessionDialectOf(type: string): SessionDialect | null {
+  switch (type) {
+    case "postgres":
+      return "postgres";
+    case "mysql":
+    case "mariadb":
+      return "mysql";
+    case "better-sqlite3":
+    case "sqlite":
+    case "sqljs":
+      return "sqlite";
+    default:
+      return null;
+  }
+}
 
 /** The table "session" when none is given; the entity and the migration must agree on it. */
 export const DEFAULT_SESSION_TABLE = "session";

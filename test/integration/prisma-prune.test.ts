@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { SessionConfigError } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
-import { dialectOf } from "../../src/stores/prisma-prune-statement.js";
+import { dialectOf } from "../../src/stores/prisma-dialect.js";
 import type { SessionRecord } from "../../src/session-store.js";
 import { createMariaDbTestDatabase } from "../support/mariadb.js";
 import { createTestDatabase } from "../support/postgres.js";
@@ -74,7 +74,7 @@ describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, copy
   });
 });
 
-it("falls back to select-then-delete on a database without version() (SQLite), through the model API", async () => {
+it("falls back to select-then-delete, through the model API, on a database it writes no SQL for (CockroachDB)", async () => {
   const deleted: unknown[] = [];
   const delegate = {
     findUnique: async () => null,
@@ -89,9 +89,7 @@ it("falls back to select-then-delete on a database without version() (SQLite), t
   const client = {
     session: delegate,
     user: delegate,
-    $queryRawUnsafe: async () => {
-      throw new Error("no such function: version");
-    },
+    $queryRawUnsafe: async () => [{ version: "CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu)" }],
     $executeRawUnsafe: async () => {
       throw new Error("must not be called");
     },

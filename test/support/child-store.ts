@@ -6,6 +6,8 @@ import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { PrismaClient as MysqlPrismaClient } from "../../generated/prisma-mysql/client.js";
+import { PrismaClient as SqlitePrismaClient } from "../../generated/prisma-sqlite/client.js";
+import { libsqlAdapter, sqliteDataSourceOptions } from "./sqlite.js";
 import { Account, sessionEntities, User } from "./typeorm.js";
 
 /** Opens, in a child process, the store a parent's `OpenedStore.childEnv` (sql-stores.ts) describes. */
@@ -28,6 +30,19 @@ export async function openStoreFromEnv(): Promise<{ store: SessionStore<number, 
       }),
     });
     return { store: new PrismaStore<number, { id: number }>(prisma), close: () => prisma.$disconnect() };
+  }
+  if (kind === "prisma-sqlite") {
+    const prisma = new SqlitePrismaClient({ adapter: libsqlAdapter(url) });
+    return { store: new PrismaStore<number, { id: number }>(prisma), close: () => prisma.$disconnect() };
+  }
+  if (kind === "typeorm-sqlite") {
+    const entities = sessionEntities("better-sqlite3");
+    const dataSource = new DataSource({ ...sqliteDataSourceOptions(url), entities: [User, Account, entities.Session, entities.AccountSession] });
+    await dataSource.initialize();
+    return {
+      store: new TypeORMStore<number, { id: number }>(dataSource, { entity: entities.Session }),
+      close: () => dataSource.destroy(),
+    };
   }
   if (kind === "typeorm-postgres" || kind === "typeorm-mariadb") {
     const type = kind === "typeorm-postgres" ? "postgres" : "mariadb";

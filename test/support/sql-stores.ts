@@ -9,6 +9,7 @@ import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase } from "./mariadb.js";
 import { createTestDatabase } from "./postgres.js";
+import { createSqliteDatabase, createSqliteTestDatabase, openSqliteTypeORM } from "./sqlite.js";
 import { openTypeORM, User, type TypeORMTestDatabase } from "./typeorm.js";
 
 /** A SQL store on a fresh database, with int user ids. */
@@ -26,7 +27,7 @@ export interface OpenedStore {
 /** One SQL store x database combination. */
 export interface SqlStoreTarget {
   name: string;
-  /** Whether several processes can share the database (not embedded PGlite). */
+  /** Whether several processes can share the database (not embedded PGlite; SQLite on one host). */
   multiProcess: boolean;
   open(): Promise<OpenedStore>;
 }
@@ -100,6 +101,36 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
         close: async () => {
           await typeorm.close();
           await db.drop();
+        },
+      };
+    },
+  },
+  {
+    name: "Prisma on SQLite",
+    multiProcess: true,
+    async open() {
+      const db = await createSqliteTestDatabase();
+      return {
+        store: new PrismaStore<number, { id: number }>(db.prisma),
+        createUser: prismaUsers(db.prisma),
+        childEnv: { SESSIONROW_TEST_STORE: "prisma-sqlite", SESSIONROW_TEST_URL: db.url },
+        close: () => db.drop(),
+      };
+    },
+  },
+  {
+    name: "TypeORM on SQLite",
+    multiProcess: true,
+    async open() {
+      const db = createSqliteDatabase();
+      const typeorm = await openSqliteTypeORM(db.file);
+      return {
+        store: new TypeORMStore<number, { id: number }>(typeorm.dataSource, { entity: typeorm.Session }),
+        createUser: typeormUsers(typeorm.dataSource),
+        childEnv: { SESSIONROW_TEST_STORE: "typeorm-sqlite", SESSIONROW_TEST_URL: db.file },
+        close: async () => {
+          await typeorm.close();
+          db.remove();
         },
       };
     },

@@ -25,7 +25,11 @@ export class Account {
 /** The app's own migration creating its user tables; the session migrations run after it. */
 class CreateUserTables1700000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
-    if (queryRunner.connection.options.type === "postgres") {
+    const type = queryRunner.connection.options.type;
+    if (type === "better-sqlite3" || type === "sqljs") {
+      await queryRunner.query(`CREATE TABLE "user" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "email" varchar(191) NOT NULL)`);
+      await queryRunner.query(`CREATE TABLE "account" ("id" varchar PRIMARY KEY NOT NULL, "email" varchar(191) NOT NULL)`);
+    } else if (type === "postgres") {
       await queryRunner.query(`CREATE TABLE "user" ("id" SERIAL NOT NULL, "email" character varying(191) NOT NULL, CONSTRAINT "user_pkey" PRIMARY KEY ("id"))`);
       await queryRunner.query(`CREATE TABLE "account" ("id" uuid NOT NULL, "email" character varying(191) NOT NULL, CONSTRAINT "account_pkey" PRIMARY KEY ("id"))`);
     } else {
@@ -55,10 +59,15 @@ export interface TypeORMTestDatabase extends ReturnType<typeof sessionEntities> 
   close(): Promise<void>;
 }
 
-/** Connection options: `{ type: "postgres", url }`, `{ type: "mariadb", url, timezone: "Z" }`, or PGlite's driver. */
+/**
+ * Connection options: `{ type: "postgres", url }`, `{ type: "mariadb", url, timezone: "Z" }`, PGlite's
+ * driver, or a SQLite file through a better-sqlite3 compatible driver.
+ */
 export type TypeORMConnectionOptions =
   | { type: "postgres"; url?: string; driver?: unknown; installExtensions?: boolean }
-  | { type: "mariadb"; url: string; timezone?: string; flags?: string[] };
+  | { type: "mariadb"; url: string; timezone?: string; flags?: string[] }
+  | { type: "better-sqlite3"; database: string; driver?: unknown; enableWAL?: boolean; timeout?: number }
+  | { type: "sqljs" };
 
 /**
  * Opens a DataSource with the test entities and runs the migrations, as an app would on start-up.
@@ -75,7 +84,13 @@ export async function openTypeORM(
     migrations: [
       CreateUserTables1700000000000,
       createSessionMigration({ type: connection.type }),
-      createSessionMigration({ type: connection.type, tableName: "account_session", userTable: "account", userIdType: "uuid" }),
+      createSessionMigration({
+        type: connection.type,
+        tableName: "account_session",
+        userTable: "account",
+        // TypeORM's SQLite drivers store a uuid key as varchar.
+        userIdType: connection.type === "better-sqlite3" || connection.type === "sqljs" ? "varchar" : "uuid",
+      }),
     ],
   } as DataSourceOptions);
   await dataSource.initialize();

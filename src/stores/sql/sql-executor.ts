@@ -1,5 +1,5 @@
 /** The SQL family a statement is written for: placeholders, identifier quoting, prune statement. */
-export type SqlDialect = "postgres" | "mysql";
+export type SqlDialect = "postgres" | "mysql" | "sqlite";
 
 /**
  * A database connection pool that runs hand-written SQL: what {@link SqlSessionStore} needs from a
@@ -17,7 +17,7 @@ export interface SqlExecutor {
 
 /** Quotes an identifier (a table or column name) for the dialect; a dotted path is quoted part by part. */
 export function quoteIdentifier(dialect: SqlDialect, path: string): string {
-  const quote = dialect === "postgres" ? '"' : "`";
+  const quote = dialect === "mysql" ? "`" : '"';
   return path
     .split(".")
     .map((part) => quote + part.replaceAll(quote, quote + quote) + quote)
@@ -32,5 +32,5 @@ export function placeholder(dialect: SqlDialect, index: number): string {
 /** A timestamp as UTC text: right for PostgreSQL's timestamptz and timestamp alike, and for MySQL's DATETIME(3). */
 export function sqlTimestamp(dialect: SqlDialect, date: Date): string {
   const iso = date.toISOString();
-  return dialect === "postgres" ? iso : iso.slice(0, 23).replace("T", " ");
+  return dialect === "mysql" ? iso.slice(0, 23).replace("T", " ") : iso;
 }

@@ -10,6 +10,7 @@ import type {
   UserId,
 } from "../../session-store.js";
 import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
+import { pruneStatementFor } from "./prune-statement.js";
 import { placeholder, quoteIdentifier, sqlTimestamp, type SqlExecutor } from "./sql-executor.js";
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -22,12 +23,15 @@ const DEFAULT_BATCH_SIZE = 500;
 export class SqlSessionStore<TUserId extends UserId = UserId> implements SessionStore<TUserId, never> {
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
   readonly #executor: SqlExecutor;
+  /** The table as given, optionally schema-qualified. */
+  readonly #tablePath: string;
   readonly #table: string;
   readonly #columns: string;
 
   /** @param table the session table, optionally schema-qualified (`"auth.Session"`). */
   constructor(executor: SqlExecutor, table: string) {
     this.#executor = executor;
+    this.#tablePath = table;
     this.#table = quoteIdentifier(executor.dialect, table);
     this.#columns = SESSION_COLUMNS.map((column) => this.#column(column)).join(", ");
   }
@@ -79,16 +83,7 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   }
 
   deleteExpired(now: Date, limit: number): Promise<number> {
-    const [id, expiresAt] = [this.#column("id"), this.#column("expiresAt")];
-    if (this.#executor.dialect === "mysql") {
-      // MySQL/MariaDB reject LIMIT in an IN (subquery), but take it on DELETE itself.
-      return this.#executor.run(`DELETE FROM ${this.#table} WHERE ${expiresAt} <= ? ORDER BY ${expiresAt} LIMIT ?`, [this.#date(now), limit]);
-    }
-    // SKIP LOCKED: parallel pruners take disjoint batches instead of waiting on each other's rows.
-    return this.#executor.run(
-      `DELETE FROM ${this.#table} WHERE ${id} IN (SELECT ${id} FROM ${this.#table} WHERE ${expiresAt} <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      [this.#date(now), limit],
-    );
+    return this.#executor.run(pruneStatementFor(this.#executor.dialect, this.#tablePath), [this.#date(now), limit]);
   }
 
   async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
