@@ -78,6 +78,16 @@ const PEER_MATRIX = [
     expect: { "@prisma/client": "7.10.0", typeorm: "0.3.31", express: /^5\./ },
   },
   {
+    id: "prisma700",
+    app: "prisma-express",
+    title: "Prisma 7.0.0 (oldest the peer range admits) + Express 5",
+    table: "Session",
+    prisma: true,
+    // Generated with the app's own Prisma CLI of the same version.
+    dependencies: { "@prisma/client": "7.0.0", "@prisma/adapter-pg": "7.0.0", prisma: "7.0.0", express: "^5.1.0", "@types/express": "^5.0.6" },
+    expect: { "@prisma/client": "7.0.0", "@prisma/adapter-pg": "7.0.0", prisma: "7.0.0", express: /^5\./ },
+  },
+  {
     id: "typeorm0320-express4173",
     app: "typeorm-express",
     title: "TypeORM 0.3.20 + Express 4.17.3 (oldest supported)",
@@ -219,8 +229,11 @@ async function peerConsumer(row, tarballPath) {
     expect(ok, `${name} ${version} is installed, the row wants ${wanted}`);
     return `${name} ${version}`;
   });
-  if (row.prisma) await run(process.execPath, [prismaCli, "generate", "--schema", "prisma/schema.prisma"], { cwd: dir, env: prismaEnv() });
-  const result = await consumer({ app: row.id, main: row.prisma ? "dist/src/main.js" : "dist/main.js", table: row.table }, dir);
+  if (row.prisma) {
+    const cli = row.dependencies.prisma === undefined ? prismaCli : join(dir, "node_modules/prisma/build/index.js");
+    await run(process.execPath, [cli, "generate", "--schema", "prisma/schema.prisma"], { cwd: dir, env: prismaEnv() });
+  }
+  const result = await consumer({ app: row.id, main: row.prisma ? "dist/src/main.js" : "dist/main.js", table: row.table, prune: row.prisma }, dir);
   return `${installed.join(", ")}; npm install ${Math.round(installMs)} ms, ${result}`;
 }
 
@@ -310,6 +323,11 @@ async function exercise(port, setup) {
   const me = await fetch(`${base}/me`, { headers: { cookie } });
   const body = await me.json();
   expect(me.ok && body.email === "ada@example.com" && body.views === 1, `GET /me answered ${me.status} ${JSON.stringify(body)}`);
+  if (setup.prune) {
+    const prune = await fetch(`${base}/prune`, { method: "POST" });
+    const pruned = await prune.json();
+    expect(prune.ok && pruned.deleted === 1, `POST /prune answered ${prune.status} ${JSON.stringify(pruned)}, expected { deleted: 1 }`);
+  }
   if (!setup.nest) return;
   expect(body.sessions === 1, `the injected SessionManager listed ${body.sessions} sessions`);
   const anonymous = await fetch(`${base}/me`);

@@ -1,6 +1,7 @@
 // An ESM Express app on Prisma 7 (driver adapter, generated client) with its own `npm install` of the
 // packed tarball, in a project that also depends on typeorm 0.3 (as Prisma apps that carry TypeORM do):
-// installing sessionrow must not trip over the optional typeorm peer. Serves POST /login and GET /me.
+// installing sessionrow must not trip over the optional typeorm peer. Serves POST /login, GET /me and
+// POST /prune (which deletes one expired row it inserts: the store's raw-SQL prune on this Prisma version).
 import { readFile } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
 import express from "express";
@@ -31,6 +32,11 @@ app.get("/me", async (req, res) => {
   const user: User | null = await req.session.user();
   const views: number | undefined = req.session.get("views");
   res.json({ email: user?.email ?? null, views });
+});
+app.post("/prune", async (_req, res) => {
+  const past = new Date(Date.now() - 60_000);
+  await prisma.session.create({ data: { id: "expired-".padEnd(64, "0"), data: {}, expiresAt: past, absoluteExpiresAt: past } });
+  res.json({ deleted: await sessions.prune() });
 });
 const server = app.listen(0, "127.0.0.1", () => {
   const address = server.address();
