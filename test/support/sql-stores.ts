@@ -8,6 +8,7 @@ import { TypeORMStore } from "../../src/typeorm.js";
 import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase } from "./mariadb.js";
+import { poolerUrl } from "./pgbouncer.js";
 import { createTestDatabase } from "./postgres.js";
 import { openTypeORM, User, type TypeORMTestDatabase } from "./typeorm.js";
 
@@ -26,6 +27,8 @@ export interface OpenedStore {
 /** One SQL store x database combination. */
 export interface SqlStoreTarget {
   name: string;
+  /** The database server kind. */
+  database: "postgresql" | "mariadb" | "pglite";
   /** Whether several processes can share the database (not embedded PGlite). */
   multiProcess: boolean;
   open(): Promise<OpenedStore>;
@@ -42,10 +45,10 @@ function prismaUsers(prisma: { user: { create(args: { data: { email: string; nam
   return async () => (await prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id;
 }
 
-/** Every SQL store x database the reliability tests run on. */
-export const sqlStoreTargets: SqlStoreTarget[] = [
+const allSqlStoreTargets: SqlStoreTarget[] = [
   {
     name: "Prisma on PostgreSQL",
+    database: "postgresql",
     multiProcess: true,
     async open() {
       const db = await createTestDatabase();
@@ -59,6 +62,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on PostgreSQL",
+    database: "postgresql",
     multiProcess: true,
     async open() {
       const db = await createTestDatabase();
@@ -76,6 +80,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "Prisma on MariaDB",
+    database: "mariadb",
     multiProcess: true,
     async open() {
       const db = await createMariaDbTestDatabase();
@@ -89,6 +94,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on MariaDB",
+    database: "mariadb",
     multiProcess: true,
     async open() {
       const db = await createMariaDbDatabase();
@@ -106,6 +112,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "Prisma on PGlite",
+    database: "pglite",
     multiProcess: false,
     async open() {
       const pglite = await sharedPglite();
@@ -119,6 +126,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on PGlite",
+    database: "pglite",
     multiProcess: false,
     async open() {
       const { typeorm } = await sharedPglite();
@@ -131,6 +139,12 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
     },
   },
 ];
+
+/**
+ * Every SQL store x database the reliability tests run on; in the PgBouncer suite, only the
+ * PostgreSQL ones, which are the ones that connect through it.
+ */
+export const sqlStoreTargets = allSqlStoreTargets.filter((target) => poolerUrl() === undefined || target.database === "postgresql");
 
 let pglite: Promise<{ prisma: PrismaClient; typeorm: TypeORMTestDatabase }> | undefined;
 
