@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { SessionManager } from "../../src/index.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
-import { poolerPool, poolerStats, poolerUrl, type PoolerPool } from "../support/pgbouncer.js";
+import { poolerConfig, poolerPool, poolerStats, poolerUrl, type PoolerPool } from "../support/pgbouncer.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { simulateRequest } from "../support/simulate-request.js";
 import { openTypeORM, sessionEntities, User, Account } from "../support/typeorm.js";
@@ -26,6 +27,8 @@ const dataSources: DataSource[] = [];
 beforeAll(async () => {
   const pooler = poolerUrl();
   if (pooler === undefined) throw new Error("This suite runs through PgBouncer: run it with jest --config jest.pgbouncer.config.js");
+  const config = await poolerConfig(pooler);
+  expect([config.pool_mode, Number(config.default_pool_size)]).toEqual(["transaction", SERVER_POOL_SIZE]);
   db = await createTestDatabase();
   // TypeORM's migrations run through PgBouncer, as an app's start-up would: each runs in one transaction.
   await (await openTypeORM({ type: "postgres", url: db.url })).close();
@@ -112,8 +115,8 @@ function hammer(managers: Manager[], sessions: [string, number][], appQuery: (sq
 it(`loses nothing and deadlocks nowhere with ${4 * APP_POOL_SIZE} client connections over ${SERVER_POOL_SIZE} server connections`, async () => {
   const prismaManagers = prismaClients.map((client) => SessionManager.fromPrisma(client, { secret }) as unknown as Manager);
   const typeormManagers = dataSources.map((dataSource) => SessionManager.fromTypeORM(dataSource, { secret, userEntity: User }) as unknown as Manager);
-  const prismaSessions = await loggedInSessions(prismaManagers, async () => (await prismaClients[0]!.user.create({ data: { email: `${Math.random()}@example.com`, name: "U" } })).id);
-  const typeormSessions = await loggedInSessions(typeormManagers, async () => (await dataSources[0]!.getRepository(User).save({ email: `${Math.random()}@example.com` })).id);
+  const prismaSessions = await loggedInSessions(prismaManagers, async () => (await prismaClients[0]!.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id);
+  const typeormSessions = await loggedInSessions(typeormManagers, async () => (await dataSources[0]!.getRepository(User).save({ email: `${randomUUID()}@example.com` })).id);
 
   const database = new URL(db.url).pathname.slice(1);
   // A busy app holds every connection of its pools: open them all (50 concurrent queries per pool) before the load.

@@ -35,7 +35,7 @@ export interface PoolerStats {
   waitMicroseconds: number;
 }
 
-/** Reads the pool of `database` from the admin console of the pooler at `poolerUrl`. */
+/** Reads the pool of `database` from the admin console of the pooler at `poolerUrl` (`SHOW POOLS`). */
 export async function poolerPool(poolerUrl: string, database: string): Promise<PoolerPool> {
   const sum = await adminRow(poolerUrl, "SHOW POOLS", database);
   return {
@@ -54,16 +54,31 @@ export async function poolerStats(poolerUrl: string, database: string): Promise<
   return { transactions: sum("total_xact_count"), waitMicroseconds: sum("total_wait_time") };
 }
 
+/** The pooler's settings (`SHOW CONFIG`), by name: `pool_mode`, `default_pool_size`, ... */
+export async function poolerConfig(poolerUrl: string): Promise<Record<string, string>> {
+  return withAdmin(poolerUrl, async (client) => {
+    const { rows } = await client.query<{ key: string; value: string }>("SHOW CONFIG");
+    return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  });
+}
+
 /** Runs an admin console command (simple query protocol only) and returns a summer over `database`'s row. */
 async function adminRow(poolerUrl: string, command: string, database: string): Promise<(...columns: string[]) => number> {
+  return withAdmin(poolerUrl, async (client) => {
+    const { rows } = await client.query<Record<string, string>>(command);
+    const row = rows.find((candidate) => candidate.database === database) ?? {};
+    return (...columns: string[]) => columns.reduce((total, column) => total + Number(row[column] ?? 0), 0);
+  });
+}
+
+/** Runs `use` on a connection to the pooler's admin console (it speaks the simple query protocol only). */
+async function withAdmin<T>(poolerUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const admin = new URL(poolerUrl);
   admin.pathname = "/pgbouncer";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const { rows } = await client.query<Record<string, string>>(command);
-    const row = rows.find((candidate) => candidate.database === database) ?? {};
-    return (...columns) => columns.reduce((total, column) => total + Number(row[column] ?? 0), 0);
+    return await use(client);
   } finally {
     await client.end();
   }
