@@ -3,10 +3,14 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
+import { appDatabaseUrl } from "./pgbouncer.js";
 
 /** A throwaway PostgreSQL database with the Prisma migrations applied. */
 export interface TestDatabase {
+  /** The URL the app connects with: through PgBouncer in the PgBouncer suite, else `directUrl`. */
   url: string;
+  /** The database on the PostgreSQL server itself, as migrations and admin statements use it. */
+  directUrl: string;
   /** A Prisma client on the database (closed by `drop`). */
   prisma: PrismaClient;
   /** Closes connections and drops the database. */
@@ -32,15 +36,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = postgresUrl();
   const name = `sessionrow_test_${randomBytes(6).toString("hex")}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = withDatabase(serverUrl, name);
+  const directUrl = withDatabase(serverUrl, name);
+  // Like `prisma migrate deploy`, which takes a session-level advisory lock: never through a transaction pooler.
   await applyMigrations({
-    adapterFactory: new PrismaPg({ connectionString: url }),
+    adapterFactory: new PrismaPg({ connectionString: directUrl }),
     migrationsDir: "prisma/migrations",
     schemaPath: "prisma/schema.prisma",
   });
+  const url = appDatabaseUrl(directUrl);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   return {
     url,
+    directUrl,
     prisma,
     drop: async () => {
       await prisma.$disconnect();

@@ -8,6 +8,7 @@ import { TypeORMStore } from "../../src/typeorm.js";
 import { applyMigrations } from "../../scripts/lib/prisma-schema-engine.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { createMariaDbDatabase, createMariaDbTestDatabase } from "./mariadb.js";
+import { poolerUrl } from "./pgbouncer.js";
 import { createTestDatabase } from "./postgres.js";
 import { createSqliteDatabase, createSqliteTestDatabase, openSqliteTypeORM } from "./sqlite.js";
 import { openTypeORM, User, type TypeORMTestDatabase } from "./typeorm.js";
@@ -27,6 +28,8 @@ export interface OpenedStore {
 /** One SQL store x database combination. */
 export interface SqlStoreTarget {
   name: string;
+  /** The database server kind. */
+  database: "postgresql" | "mariadb" | "pglite" | "sqlite";
   /** Whether several processes can share the database (not embedded PGlite; SQLite on one host). */
   multiProcess: boolean;
   open(): Promise<OpenedStore>;
@@ -43,10 +46,10 @@ function prismaUsers(prisma: { user: { create(args: { data: { email: string; nam
   return async () => (await prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id;
 }
 
-/** Every SQL store x database the reliability tests run on. */
-export const sqlStoreTargets: SqlStoreTarget[] = [
+const allSqlStoreTargets: SqlStoreTarget[] = [
   {
     name: "Prisma on PostgreSQL",
+    database: "postgresql",
     multiProcess: true,
     async open() {
       const db = await createTestDatabase();
@@ -60,6 +63,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on PostgreSQL",
+    database: "postgresql",
     multiProcess: true,
     async open() {
       const db = await createTestDatabase();
@@ -77,6 +81,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "Prisma on MariaDB",
+    database: "mariadb",
     multiProcess: true,
     async open() {
       const db = await createMariaDbTestDatabase();
@@ -90,6 +95,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on MariaDB",
+    database: "mariadb",
     multiProcess: true,
     async open() {
       const db = await createMariaDbDatabase();
@@ -107,6 +113,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "Prisma on SQLite",
+    database: "sqlite",
     multiProcess: true,
     async open() {
       const db = await createSqliteTestDatabase();
@@ -120,6 +127,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on SQLite",
+    database: "sqlite",
     multiProcess: true,
     async open() {
       const db = createSqliteDatabase();
@@ -137,6 +145,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "Prisma on PGlite",
+    database: "pglite",
     multiProcess: false,
     async open() {
       const pglite = await sharedPglite();
@@ -150,6 +159,7 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
   },
   {
     name: "TypeORM on PGlite",
+    database: "pglite",
     multiProcess: false,
     async open() {
       const { typeorm } = await sharedPglite();
@@ -162,6 +172,12 @@ export const sqlStoreTargets: SqlStoreTarget[] = [
     },
   },
 ];
+
+/**
+ * Every SQL store x database the reliability tests run on; in the PgBouncer suite, only the
+ * PostgreSQL ones, which are the ones that connect through it.
+ */
+export const sqlStoreTargets = allSqlStoreTargets.filter((target) => poolerUrl() === undefined || target.database === "postgresql");
 
 let pglite: Promise<{ prisma: PrismaClient; typeorm: TypeORMTestDatabase }> | undefined;
 
