@@ -6,6 +6,8 @@ export interface MysqlExecutorOptions {
   /** Connections in the pool. */
   connectionLimit: number;
   connectTimeoutMs: number;
+  /** The driver to use; by default `mysql2` when it is installed, else `mariadb`. */
+  driver?: "mysql2" | "mariadb";
 }
 
 /** A result header of an INSERT, UPDATE or DELETE, as mysql2 and mariadb report it. */
@@ -20,7 +22,7 @@ interface ResultHeader {
  * @throws SessionConfigError when neither is installed.
  */
 export async function openMysqlExecutor(url: string, options: MysqlExecutorOptions): Promise<SqlExecutor> {
-  const mysql2 = await import("mysql2/promise").catch(notFound);
+  const mysql2 = options.driver === "mariadb" ? undefined : await import("mysql2/promise").catch(notFound);
   if (mysql2 !== undefined) {
     const pool = mysql2.createPool({ uri: url, connectionLimit: options.connectionLimit, connectTimeout: options.connectTimeoutMs, timezone: "Z" });
     return {

@@ -48,12 +48,14 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   }
 
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
-    const columns = ["userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const;
+    // `id` too: a rotated session (login, regenerate) moves to the hash of its new token.
+    const columns = ["id", "userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const;
     const set = columns.map((column, index) => `${this.#column(column)} = ${this.#param(index + 1)}`).join(", ");
     const where =
       `${this.#column("id")} = ${this.#param(columns.length + 1)} AND ${this.#column("version")} = ${this.#param(columns.length + 2)} AND ` +
       this.#liveAt(columns.length + 3);
-    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion, this.#date(update.updatedAt), this.#date(update.updatedAt)];
+    const now = this.#date(update.updatedAt);
+    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion, now, now];
     return (await this.#executor.run(`UPDATE ${this.#table} SET ${set} WHERE ${where}`, values)) > 0;
   }
 
