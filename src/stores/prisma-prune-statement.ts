@@ -1,5 +1,5 @@
 /** What a generated Prisma client tells about its schema at run time (not part of Prisma's typed API). */
-interface PrismaRuntimeInfo {
+export interface PrismaRuntimeInfo {
   _activeProvider?: string;
   _runtimeDataModel?: {
     models?: Record<

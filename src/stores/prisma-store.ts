@@ -1,4 +1,5 @@
 import { SessionConfigError } from "../errors.js";
+import { prismaDatabaseOf } from "./prisma-database.js";
 import { pruneStatementFor, type PruneStatement } from "./prisma-prune-statement.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
@@ -9,6 +10,7 @@ import type {
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
+  StoreDatabase,
   UserId,
 } from "../session-store.js";
 
@@ -84,6 +86,8 @@ const DEFAULT_BATCH_SIZE = 500;
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
   /** Shared safely by every process on the database (saves are version-checked there), and persistent. */
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
+  /** The database and session table, when the generated client reveals them. */
+  readonly database: StoreDatabase | undefined;
   readonly #sessions: PrismaDelegate;
   readonly #users: PrismaDelegate;
   readonly #userRelation: string;
@@ -100,6 +104,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#users = delegate(client, userModel, "userModel");
     this.#userRelation = options.userRelation ?? "user";
     this.#client = client as RawQueryClient;
+    this.database = prismaDatabaseOf(client, sessionModel);
     this.#pruneStatement = typeof this.#client.$executeRawUnsafe === "function" ? pruneStatementFor(client, sessionModel) : null;
   }
 

@@ -17,6 +17,7 @@ import type {
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
+  StoreDatabase,
   UserId,
 } from "../session-store.js";
 
@@ -86,6 +87,8 @@ interface SessionTable {
   sql: { table: string; id: string; version: string; userId: string; expiresAt: string };
   /** Property name of the User primary key. */
   userKey: string;
+  /** The table (with its schema, if any) and the database, as telemetry reports them. */
+  database: StoreDatabase;
 }
 
 
@@ -237,6 +240,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
     return matchedRows(await this.#dataSource.query(sql, parameters));
   }
 
+  /** The database and session table, once the DataSource is initialized. */
+  get database(): StoreDatabase | undefined {
+    return this.#dataSource.isInitialized ? this.#resolve().database : undefined;
+  }
+
   #resolve(): SessionTable {
     this.#table ??= resolveSessionTable(this.#dataSource, this.#options);
     return this.#table;
@@ -280,7 +288,18 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       expiresAt: column("expiresAt"),
     },
     userKey: relation.joinColumns[0]!.referencedColumn!.propertyName,
+    database: {
+      system: dataSource.options.type === "postgres" ? "postgresql" : dataSource.options.type,
+      collection: metadata.tablePath,
+      ...databaseName(dataSource),
+    },
   };
+}
+
+/** `db.namespace`: the DataSource's database name, when its options give one. */
+function databaseName(dataSource: DataSource): { namespace?: string } {
+  const { database } = dataSource.options as { database?: unknown };
+  return typeof database === "string" ? { namespace: database } : {};
 }
 
 function metadataOf(dataSource: DataSource, entity: TypeORMEntityTarget): EntityMetadata {

@@ -1,0 +1,176 @@
+import { performance } from "node:perf_hooks";
+import type { SessionEventDispatcher } from "../session-event-dispatcher.js";
+import type { StoreDatabase, UserId } from "../session-store.js";
+import { StoreTimeoutError } from "../store-call.js";
+import type { StoreOperation } from "./store-operation.js";
+import { ATTEMPT_BUCKETS, ATTRIBUTES, DURATION_BUCKETS, METRICS } from "./telemetry-names.js";
+import type {
+  TelemetryAttributes,
+  TelemetryCounter,
+  TelemetryHistogram,
+  TelemetryMeter,
+  TelemetryOptions,
+  TelemetryTracer,
+} from "./telemetry-options.js";
+
+const SCOPE = "sessionrow";
+/** `SpanKind.CLIENT` and `SpanStatusCode.ERROR` of `@opentelemetry/api`, which is not imported. */
+const SPAN_KIND_CLIENT = 2;
+const SPAN_STATUS_ERROR = 2;
+
+interface Instruments {
+  created: TelemetryCounter;
+  destroyed: TelemetryCounter;
+  expired: TelemetryCounter;
+  revoked: TelemetryCounter;
+  pruned: TelemetryCounter;
+  logins: TelemetryCounter;
+  logouts: TelemetryCounter;
+  conflicts: TelemetryCounter;
+  saveAttempts: TelemetryHistogram;
+  storeDuration: TelemetryHistogram;
+  storeErrors: TelemetryCounter;
+}
+
+/**
+ * Spans around store calls and the metrics of a manager, sent to the OpenTelemetry tracer and meter
+ * the app gave. The core creates one only when the `telemetry` option is set.
+ */
+export class SessionTelemetry {
+  readonly #tracer: TelemetryTracer | undefined;
+  readonly #instruments: Instruments | undefined;
+  readonly #database: () => StoreDatabase | undefined;
+
+  /** @param database which database the store writes to (read at each call: a TypeORM store knows its table once initialized). */
+  constructor(options: TelemetryOptions, database: () => StoreDatabase | undefined) {
+    const { tracer, meter } =
+      "trace" in options ? { tracer: options.trace.getTracer(SCOPE), meter: options.metrics.getMeter(SCOPE) } : options;
+    this.#tracer = tracer;
+    this.#instruments = meter && createInstruments(meter);
+    this.#database = database;
+  }
+
+  /** Counts what the events report: sessions created, destroyed, expired, revoked; logins, logouts, conflicts. */
+  observe<TUserId extends UserId>(events: SessionEventDispatcher<TUserId>): void {
+    const instruments = this.#instruments;
+    if (!instruments) return;
+    events.on("created", () => instruments.created.add(1));
+    events.on("destroyed", () => instruments.destroyed.add(1));
+    events.on("expired", () => instruments.expired.add(1));
+    events.on("revoked", ({ count }) => instruments.revoked.add(count));
+    events.on("login", () => instruments.logins.add(1));
+    events.on("logout", () => instruments.logouts.add(1));
+    events.on("conflict", ({ resolution }) => instruments.conflicts.add(1, { [ATTRIBUTES.conflictResolution]: resolution }));
+  }
+
+  /** Records how many version-checked writes a commit's save took (1: no parallel save got in the way). */
+  saved(attempts: number): void {
+    this.#instruments?.saveAttempts.record(attempts);
+  }
+
+  /** Runs a store call inside a span, and records its duration, its error and what it found. */
+  async trace<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
+    const database = databaseAttributes(this.#database(), operation);
+    const span = this.#tracer?.startSpan(`${operation.name} ${this.#database()?.collection ?? SCOPE}`, {
+      kind: SPAN_KIND_CLIENT,
+      attributes: { ...database, ...callAttributes(operation) },
+    });
+    const started = performance.now();
+    try {
+      const result = await run();
+      this.#instruments?.storeDuration.record(seconds(started), database);
+      if (span?.isRecording()) for (const [key, value] of Object.entries(resultAttributes(operation, result))) span.setAttribute(key, value);
+      if (operation.name === "prune") this.#instruments?.pruned.add(result as number);
+      return result;
+    } catch (error) {
+      const failure = { ...database, [ATTRIBUTES.errorType]: errorType(error) };
+      this.#instruments?.storeDuration.record(seconds(started), failure);
+      this.#instruments?.storeErrors.add(1, failure);
+      if (span?.isRecording()) {
+        span.setAttribute(ATTRIBUTES.errorType, failure[ATTRIBUTES.errorType]);
+        if (error instanceof Error) span.recordException(error);
+        span.setStatus({ code: SPAN_STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+      }
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+}
+
+function createInstruments(meter: TelemetryMeter): Instruments {
+  const sessions = (name: string, description: string) => meter.createCounter(name, { description, unit: "{session}" });
+  return {
+    created: sessions(METRICS.created, "Sessions stored for the first time"),
+    destroyed: sessions(METRICS.destroyed, "Sessions destroyed (logout with destroy(), or by id)"),
+    expired: sessions(METRICS.expired, "Sessions found expired when loaded, and deleted"),
+    revoked: sessions(METRICS.revoked, "Sessions deleted by revokeForUser"),
+    pruned: sessions(METRICS.pruned, "Expired sessions deleted by prune()"),
+    logins: meter.createCounter(METRICS.logins, { description: "Logins (setUser) saved", unit: "{login}" }),
+    logouts: meter.createCounter(METRICS.logouts, { description: "Logouts (clearUser) saved", unit: "{logout}" }),
+    conflicts: meter.createCounter(METRICS.conflicts, {
+      description: "Saves that met a parallel save of the same session, by resolution",
+      unit: "{conflict}",
+    }),
+    saveAttempts: meter.createHistogram(METRICS.saveAttempts, {
+      description: "Version-checked writes per commit that saved a session's content",
+      unit: "{attempt}",
+      advice: { explicitBucketBoundaries: ATTEMPT_BUCKETS },
+    }),
+    storeDuration: meter.createHistogram(METRICS.storeDuration, {
+      description: "Duration of session store calls",
+      unit: "s",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    }),
+    storeErrors: meter.createCounter(METRICS.storeErrors, { description: "Failed session store calls, by error type", unit: "{error}" }),
+  };
+}
+
+function databaseAttributes(database: StoreDatabase | undefined, operation: StoreOperation): TelemetryAttributes {
+  const attributes: TelemetryAttributes = {};
+  if (database) {
+    attributes[ATTRIBUTES.dbSystem] = database.system;
+    if (database.namespace !== undefined) attributes[ATTRIBUTES.dbNamespace] = database.namespace;
+    attributes[ATTRIBUTES.dbCollection] = database.collection;
+  }
+  attributes[ATTRIBUTES.dbOperation] = operation.name;
+  return attributes;
+}
+
+function callAttributes(operation: StoreOperation): TelemetryAttributes {
+  const attributes: TelemetryAttributes = {};
+  if (operation.sessionId !== undefined) attributes[ATTRIBUTES.sessionId] = operation.sessionId;
+  if (operation.batchSize !== undefined) attributes[ATTRIBUTES.pruneBatchSize] = operation.batchSize;
+  return attributes;
+}
+
+/** What a call found: whether its row existed (load, update, touch), how many rows a prune batch deleted. */
+function resultAttributes(operation: StoreOperation, result: unknown): TelemetryAttributes {
+  switch (operation.name) {
+    case "load":
+      return { [ATTRIBUTES.rowFound]: result !== null };
+    case "update":
+    case "touch":
+      return { [ATTRIBUTES.rowFound]: result === true };
+    case "prune":
+      return { [ATTRIBUTES.pruneDeleted]: result as number };
+    default:
+      return {};
+  }
+}
+
+/**
+ * `error.type`: `timeout` when the store did not answer within `storeTimeout`, else the code of the
+ * underlying driver or database error (`ECONNREFUSED`, `57P01`, `P1001`, ...), else its class name.
+ */
+function errorType(error: unknown): string {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof StoreTimeoutError) return "timeout";
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code !== "") return code;
+  return cause instanceof Error ? cause.constructor.name : "_OTHER";
+}
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}
