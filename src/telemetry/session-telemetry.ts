@@ -5,6 +5,7 @@ import { StoreTimeoutError } from "../store-call.js";
 import type { StoreOperation } from "./store-operation.js";
 import { ATTEMPT_BUCKETS, ATTRIBUTES, DURATION_BUCKETS, METRICS } from "./telemetry-names.js";
 import type {
+  OpenTelemetryApi,
   TelemetryAttributes,
   TelemetryCounter,
   TelemetryHistogram,
@@ -38,34 +39,38 @@ interface Instruments {
  */
 export class SessionTelemetry {
   readonly #tracer: TelemetryTracer | undefined;
-  readonly #instruments: Instruments | undefined;
+  readonly #api: OpenTelemetryApi | undefined;
+  #meterProvider: unknown;
+  #instruments: Instruments | undefined;
   readonly #database: () => StoreDatabase | undefined;
 
   /** @param database which database the store writes to (read at each call: a TypeORM store knows its table once initialized). */
   constructor(options: TelemetryOptions, database: () => StoreDatabase | undefined) {
-    const { tracer, meter } =
-      "trace" in options ? { tracer: options.trace.getTracer(SCOPE), meter: options.metrics.getMeter(SCOPE) } : options;
-    this.#tracer = tracer;
-    this.#instruments = meter && createInstruments(meter);
+    if ("trace" in options) {
+      this.#api = options;
+      this.#tracer = options.trace.getTracer(SCOPE);
+    } else {
+      this.#tracer = options.tracer;
+      this.#instruments = options.meter && createInstruments(options.meter);
+    }
     this.#database = database;
   }
 
   /** Counts what the events report: sessions created, destroyed, expired, revoked; logins, logouts, conflicts. */
   observe<TUserId extends UserId>(events: SessionEventDispatcher<TUserId>): void {
-    const instruments = this.#instruments;
-    if (!instruments) return;
-    events.on("created", () => instruments.created.add(1));
-    events.on("destroyed", () => instruments.destroyed.add(1));
-    events.on("expired", () => instruments.expired.add(1));
-    events.on("revoked", ({ count }) => instruments.revoked.add(count));
-    events.on("login", () => instruments.logins.add(1));
-    events.on("logout", () => instruments.logouts.add(1));
-    events.on("conflict", ({ resolution }) => instruments.conflicts.add(1, { [ATTRIBUTES.conflictResolution]: resolution }));
+    if (!this.#api && !this.#instruments) return;
+    events.on("created", () => this.#metrics()?.created.add(1));
+    events.on("destroyed", () => this.#metrics()?.destroyed.add(1));
+    events.on("expired", () => this.#metrics()?.expired.add(1));
+    events.on("revoked", ({ count }) => this.#metrics()?.revoked.add(count));
+    events.on("login", () => this.#metrics()?.logins.add(1));
+    events.on("logout", () => this.#metrics()?.logouts.add(1));
+    events.on("conflict", ({ resolution }) => this.#metrics()?.conflicts.add(1, { [ATTRIBUTES.conflictResolution]: resolution }));
   }
 
   /** Records how many version-checked writes a commit's save took (1: no parallel save got in the way). */
   saved(attempts: number): void {
-    this.#instruments?.saveAttempts.record(attempts);
+    this.#metrics()?.saveAttempts.record(attempts);
   }
 
   /** Runs a store call inside a span, and records its duration, its error and what it found. */
@@ -78,14 +83,16 @@ export class SessionTelemetry {
     const started = performance.now();
     try {
       const result = await run();
-      this.#instruments?.storeDuration.record(seconds(started), database);
+      const instruments = this.#metrics();
+      instruments?.storeDuration.record(seconds(started), database);
       if (span?.isRecording()) for (const [key, value] of Object.entries(resultAttributes(operation, result))) span.setAttribute(key, value);
-      if (operation.name === "prune") this.#instruments?.pruned.add(result as number);
+      if (operation.name === "prune") instruments?.pruned.add(result as number);
       return result;
     } catch (error) {
       const failure = { ...database, [ATTRIBUTES.errorType]: errorType(error) };
-      this.#instruments?.storeDuration.record(seconds(started), failure);
-      this.#instruments?.storeErrors.add(1, failure);
+      const instruments = this.#metrics();
+      instruments?.storeDuration.record(seconds(started), failure);
+      instruments?.storeErrors.add(1, failure);
       if (span?.isRecording()) {
         span.setAttribute(ATTRIBUTES.errorType, failure[ATTRIBUTES.errorType]);
         if (error instanceof Error) span.recordException(error);
@@ -95,6 +102,22 @@ export class SessionTelemetry {
     } finally {
       span?.end();
     }
+  }
+
+  /**
+   * The instruments to record with. Given the API module, they come from the global MeterProvider
+   * as it is now: unlike its tracer, the API's meter is no proxy, so a meter taken before the app
+   * started the OpenTelemetry SDK would stay a no-op.
+   */
+  #metrics(): Instruments | undefined {
+    if (this.#api) {
+      const provider = this.#api.metrics.getMeterProvider();
+      if (provider !== this.#meterProvider) {
+        this.#meterProvider = provider;
+        this.#instruments = createInstruments(provider.getMeter(SCOPE));
+      }
+    }
+    return this.#instruments;
   }
 }
 

@@ -50,7 +50,7 @@ export interface TelemetryMeter {
  */
 export interface OpenTelemetryApi {
   trace: { getTracer(name: string): TelemetryTracer };
-  metrics: { getMeter(name: string): TelemetryMeter };
+  metrics: { getMeterProvider(): { getMeter(name: string): TelemetryMeter } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Attributes } from "@opentelemetry/api";
+import { metrics, trace, type Attributes } from "@opentelemetry/api";
 import { DataPointType, MeterProvider, MetricReader, type Histogram } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 
@@ -10,6 +10,8 @@ export interface RecordedSpan {
   status: { code: number; message?: string };
   /** Names of the span's events (`exception` for a recorded error). */
   events: string[];
+  /** The id of the span's parent, when it has one. */
+  parentSpanId?: string;
 }
 
 /** A counter's point: its attributes and value. */
@@ -45,6 +47,12 @@ export class TelemetryRecorder {
   readonly tracer = this.#tracerProvider.getTracer("sessionrow");
   readonly meter = this.#meterProvider.getMeter("sessionrow");
 
+  /** Registers these providers as OpenTelemetry's global ones (until {@link shutdown}). */
+  registerGlobally(): void {
+    trace.setGlobalTracerProvider(this.#tracerProvider);
+    metrics.setGlobalMeterProvider(this.#meterProvider);
+  }
+
   /** The spans finished so far, in the order they ended. */
   spans(): RecordedSpan[] {
     return this.#spans.getFinishedSpans().map((span) => ({
@@ -53,6 +61,7 @@ export class TelemetryRecorder {
       attributes: span.attributes,
       status: span.status.message === undefined ? { code: span.status.code } : { code: span.status.code, message: span.status.message },
       events: span.events.map((event) => event.name),
+      ...(span.parentSpanContext ? { parentSpanId: span.parentSpanContext.spanId } : {}),
     }));
   }
 
@@ -87,7 +96,10 @@ export class TelemetryRecorder {
       .reduce((total, point) => total + point.value, 0);
   }
 
+  /** Shuts the providers down and removes any global registration. */
   async shutdown(): Promise<void> {
+    trace.disable();
+    metrics.disable();
     await Promise.all([this.#tracerProvider.shutdown(), this.#meterProvider.shutdown()]);
   }
 }

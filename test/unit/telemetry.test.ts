@@ -6,6 +6,8 @@ import {
   type SessionManagerOptions,
   type TokenAction,
 } from "../../src/index.js";
+import * as otel from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { FakeClock } from "../support/fake-clock.js";
 import { TelemetryRecorder } from "../support/telemetry-recorder.js";
 
@@ -261,5 +263,37 @@ describe("OpenTelemetry", () => {
       "sessionrow.session.save.attempts": [attempts([4])],
       "sessionrow.store.operation.duration": [durations("insert", 4), durations("load", 1), durations("delete", 1), durations("prune", 3)],
     });
+  });
+
+  it("given the @opentelemetry/api module: records nothing until an SDK is registered, then nests store spans in the request's span", async () => {
+    recorder = new TelemetryRecorder();
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    otel.context.setGlobalContextManager(contextManager);
+    try {
+      const store = new DescribedStore();
+      const manager = new SessionManager(store, { secret, telemetry: otel });
+      const before = manager.create();
+      before.set("views", 1);
+      await manager.commit(before);
+      expect(recorder.spans()).toEqual([]);
+
+      recorder.registerGlobally();
+      const request = otel.trace.getTracer("app").startSpan("GET /");
+      const session = await otel.context.with(otel.trace.setSpan(otel.context.active(), request), async () => {
+        const created = manager.create();
+        created.set("views", 1);
+        await manager.commit(created);
+        return created;
+      });
+      request.end();
+      expect(recorder.spans()).toEqual([
+        { ...span("insert", { "sessionrow.session.id": session.id }), parentSpanId: request.spanContext().spanId },
+        { name: "GET /", kind: 0, attributes: {}, status: { code: 0 }, events: [] },
+      ]);
+      expect((await recorder.metrics())["sessionrow.session.created"]).toEqual(one(1));
+    } finally {
+      otel.context.disable();
+      contextManager.disable();
+    }
   });
 });
