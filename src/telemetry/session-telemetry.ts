@@ -1,4 +1,3 @@
-import { performance } from "node:perf_hooks";
 import type { SessionEventDispatcher } from "../session-event-dispatcher.js";
 import type { StoreDatabase, UserId } from "../session-store.js";
 import { StoreTimeoutError } from "../store-call.js";

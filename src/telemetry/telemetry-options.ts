@@ -8,9 +8,13 @@ export type TelemetryAttributes = Record<string, TelemetryAttributeValue>;
 export interface TelemetrySpan {
   /** Whether the span records anything (false for a non-sampled or no-op span). */
   isRecording(): boolean;
+  /** Sets one attribute. */
   setAttribute(key: string, value: TelemetryAttributeValue): unknown;
+  /** Sets the status: code 2 (`SpanStatusCode.ERROR`) with a message when the call failed. */
   setStatus(status: { code: number; message?: string }): unknown;
+  /** Adds an `exception` event for a failure. */
   recordException(exception: Error): unknown;
+  /** Ends the span. */
   end(): void;
 }
 
@@ -22,35 +26,56 @@ export interface TelemetryTracer {
 
 /** The part of an OpenTelemetry `Counter` sessionrow uses. */
 export interface TelemetryCounter {
+  /** Adds `value` to the point of `attributes`. */
   add(value: number, attributes?: TelemetryAttributes): void;
 }
 
 /** The part of an OpenTelemetry `Histogram` sessionrow uses. */
 export interface TelemetryHistogram {
+  /** Records one value in the point of `attributes`. */
   record(value: number, attributes?: TelemetryAttributes): void;
 }
 
 /** How an instrument is described to the SDK (a subset of `@opentelemetry/api`'s `MetricOptions`). */
 export interface TelemetryInstrumentOptions {
+  /** What the instrument measures. */
   description?: string;
+  /** Its unit (UCUM: `s`, `{session}`). */
   unit?: string;
-  advice?: { explicitBucketBoundaries?: number[] };
+  /** Hints for the SDK's default aggregation. */
+  advice?: {
+    /** A histogram's bucket boundaries. */
+    explicitBucketBoundaries?: number[];
+  };
 }
 
 /** The part of an OpenTelemetry `Meter` sessionrow uses (`metrics.getMeter("sessionrow")` is one). */
 export interface TelemetryMeter {
+  /** Creates a counter. */
   createCounter(name: string, options?: TelemetryInstrumentOptions): TelemetryCounter;
+  /** Creates a histogram. */
   createHistogram(name: string, options?: TelemetryInstrumentOptions): TelemetryHistogram;
 }
 
 /**
  * The part of the `@opentelemetry/api` module sessionrow uses: pass the module itself
- * (`import * as otel from "@opentelemetry/api"`) and sessionrow takes its tracer and meter named
- * `sessionrow` from the globally registered providers.
+ * (`import * as otel from "@opentelemetry/api"`) and sessionrow uses the tracer and meter named
+ * `sessionrow` of the globally registered providers, whenever the app registers them.
  */
 export interface OpenTelemetryApi {
-  trace: { getTracer(name: string): TelemetryTracer };
-  metrics: { getMeterProvider(): { getMeter(name: string): TelemetryMeter } };
+  /** The tracing API (`trace`). */
+  trace: {
+    /** A tracer of the global TracerProvider (a proxy until the SDK registers one). */
+    getTracer(name: string): TelemetryTracer;
+  };
+  /** The metrics API (`metrics`). */
+  metrics: {
+    /** The global MeterProvider as it is now (a no-op one until the SDK registers one). */
+    getMeterProvider(): {
+      /** A meter of this provider. */
+      getMeter(name: string): TelemetryMeter;
+    };
+  };
 }
 
 /**
@@ -65,4 +90,11 @@ export interface OpenTelemetryApi {
  * // or: telemetry: { tracer: otel.trace.getTracer("sessionrow"), meter: myMeterProvider.getMeter("sessionrow") }
  * ```
  */
-export type TelemetryOptions = OpenTelemetryApi | { tracer?: TelemetryTracer; meter?: TelemetryMeter };
+export type TelemetryOptions =
+  | OpenTelemetryApi
+  | {
+      /** Where spans go; none without it. */
+      tracer?: TelemetryTracer;
+      /** Where metrics go; none without it. */
+      meter?: TelemetryMeter;
+    };
