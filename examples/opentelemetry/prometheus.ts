@@ -20,7 +20,7 @@ const port = Number(process.env.METRICS_PORT ?? 9464);
 const sdk = new NodeSDK({
   serviceName: "sessionrow-example",
   metricReaders: [new PrometheusExporter({ port })],
-  spanProcessors: [], // add e.g. new BatchSpanProcessor(new OTLPTraceExporter()) to send the spans too
+  spanProcessors: [], // see telemetry.ts beside this file for sending the spans too
 });
 sdk.start();
 
