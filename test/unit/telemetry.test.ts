@@ -265,6 +265,44 @@ describe("OpenTelemetry", () => {
     });
   });
 
+  it("a visit after touchAfter, user() and the admin verbs: touch, load_user, list_by_user and delete_by_user spans; revoked counts rows", async () => {
+    const setupResult = setup({ touchAfter: "1m" });
+    const { manager, clock } = setupResult;
+    recorder = setupResult.recorder;
+    const session = manager.create();
+    await session.setUser(1);
+    const token = tokenOf(await manager.commit(session));
+    clock.advance(2 * 60_000);
+    const visit = await manager.load(token);
+    expect(await visit.user()).toEqual({ id: 1 });
+    await manager.commit(visit);
+    expect((await manager.listForUser(1)).map((record) => record.id)).toEqual([session.id]);
+    expect(await manager.revokeForUser(1)).toBe(1);
+
+    expect(recorder.spans()).toEqual([
+      span("insert", { "sessionrow.session.id": session.id }),
+      span("load", { "sessionrow.session.id": session.id, "sessionrow.store.row_found": true }),
+      span("load_user", {}),
+      span("touch", { "sessionrow.session.id": session.id, "sessionrow.store.row_found": true }),
+      span("list_by_user", {}),
+      span("delete_by_user", {}),
+    ]);
+    expect(await recorder.metrics()).toEqual({
+      "sessionrow.session.created": one(1),
+      "sessionrow.login": one(1),
+      "sessionrow.session.revoked": one(1),
+      "sessionrow.session.save.attempts": [attempts([1])],
+      "sessionrow.store.operation.duration": [
+        durations("insert", 1),
+        durations("load", 1),
+        durations("load_user", 1),
+        durations("touch", 1),
+        durations("list_by_user", 1),
+        durations("delete_by_user", 1),
+      ],
+    });
+  });
+
   it("given the @opentelemetry/api module: records nothing until an SDK is registered, then nests store spans in the request's span", async () => {
     recorder = new TelemetryRecorder();
     const contextManager = new AsyncLocalStorageContextManager().enable();
