@@ -24,8 +24,21 @@ export type {
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
+  StoreDatabase,
   UserId,
 } from "./session-store.js";
+export type {
+  OpenTelemetryApi,
+  TelemetryAttributes,
+  TelemetryAttributeValue,
+  TelemetryCounter,
+  TelemetryHistogram,
+  TelemetryInstrumentOptions,
+  TelemetryMeter,
+  TelemetryOptions,
+  TelemetrySpan,
+  TelemetryTracer,
+} from "./telemetry/telemetry-options.js";
 export { MemoryStore } from "./stores/memory-store.js";
 export {
   ConflictError,

@@ -10,6 +10,7 @@ import { SessionSaver, type StoreCaller } from "./session-saver.js";
 import type { SessionState } from "./session-state.js";
 import type { IterateOptions, SessionMetadata, SessionRecord, SessionStore, UserId } from "./session-store.js";
 import { callStore } from "./store-call.js";
+import { SessionTelemetry } from "./telemetry/session-telemetry.js";
 import type { TokenAction } from "./token-action.js";
 import { sessionIdOf, TokenSigner } from "./token.js";
 
@@ -46,10 +47,15 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     this.options = resolved;
     this.#signer = new TokenSigner(secrets);
     this.#policy = new SessionPolicy<TUserId>(resolved);
-    this.#call = (operation) => callStore(operation, resolved.storeTimeout);
-    this.#saver = new SessionSaver<TUserId>(store, this.#policy, this.#call, this.#events, resolved);
+    const telemetry = options.telemetry && new SessionTelemetry(options.telemetry, () => store.database, store.describeDatabase?.());
+    // Without telemetry a store call is exactly what it was before it existed: no span, no clock read.
+    this.#call = telemetry
+      ? (operation, run) => telemetry.trace(operation, () => callStore(run, resolved.storeTimeout))
+      : (_operation, run) => callStore(run, resolved.storeTimeout);
+    telemetry?.observe(this.#events);
+    this.#saver = new SessionSaver<TUserId>(store, this.#policy, this.#call, this.#events, resolved, telemetry);
     this.#context = {
-      loadUser: (userId) => this.#call(() => this.store.loadUser(userId)),
+      loadUser: (userId) => this.#call({ name: "load_user" }, () => this.store.loadUser(userId)),
       destroy: (state) => this.#destroyState(state),
       rotate: (state) => this.#policy.rotate(state),
       csrfToken: (state) => this.#signer.derive(CSRF_PURPOSE, state.id),
@@ -158,13 +164,13 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
    */
   async destroy(sessionOrId: Session<Data, TUser, TUserId> | string): Promise<void> {
     if (typeof sessionOrId !== "string") return sessionOrId.destroy();
-    await this.#call(() => this.store.delete(sessionOrId));
+    await this.#call({ name: "delete", sessionId: sessionOrId }, () => this.store.delete(sessionOrId));
     this.#events.emit("destroyed", { id: sessionOrId, userId: null });
   }
 
   /** The live (unexpired) sessions of a user, newest first, with their data. */
   async listForUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
-    const records = await this.#call(() => this.store.listByUser(userId));
+    const records = await this.#call({ name: "list_by_user" }, () => this.store.listByUser(userId));
     return records.filter((record) => !this.#policy.isExpired(record));
   }
 
@@ -174,7 +180,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
    */
   async revokeForUser(userId: TUserId, options: { except?: Session<Data, TUser, TUserId> | string } = {}): Promise<number> {
     const except = typeof options.except === "object" ? sessionState(options.except).storedId : options.except;
-    const count = await this.#call(() => this.store.deleteByUser(userId, except));
+    const count = await this.#call({ name: "delete_by_user" }, () => this.store.deleteByUser(userId, except));
     this.#events.emit("revoked", { userId, count, exceptId: except ?? null });
     return count;
   }
@@ -188,7 +194,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     const now = new Date(this.#policy.now());
     let total = 0;
     for (;;) {
-      const deleted = await this.#call(() => this.store.deleteExpired(now, batchSize));
+      const deleted = await this.#call({ name: "prune", batchSize }, () => this.store.deleteExpired(now, batchSize));
       total += deleted;
       options.onProgress?.(total);
       // Not `deleted < batchSize`: a prune on another host may have taken part of this batch.
@@ -204,7 +210,8 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     const iterator = this.store.iterate(storeOptions)[Symbol.asyncIterator]();
     try {
       for (;;) {
-        const next = await this.#call(() => iterator.next());
+        // Not traced: most steps are served from the batch the store already fetched.
+        const next = await callStore(() => iterator.next(), this.options.storeTimeout);
         if (next.done) return;
         if (includeData) yield next.value;
         else {
@@ -237,12 +244,12 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   /** The live session stored under `token`, else whether there is none or it expired (an expired row is deleted unless read-only). */
   async #loadStored(token: string, options: LoadOptions): Promise<Session<Data, TUser, TUserId> | "missing" | "expired"> {
     const id = sessionIdOf(token);
-    const loaded = await this.#call(() => this.store.load(id, { withUser: this.options.preloadUser }));
+    const loaded = await this.#call({ name: "load", sessionId: id }, () => this.store.load(id, { withUser: this.options.preloadUser }));
     if (loaded === null) return "missing";
     const { record } = loaded;
     if (this.#policy.isExpired(record)) {
       if (!options.readOnly) {
-        await this.#call(() => this.store.delete(id));
+        await this.#call({ name: "delete", sessionId: id }, () => this.store.delete(id));
         this.#events.emit("expired", { id, userId: record.userId });
       }
       return "expired";
@@ -268,7 +275,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   async #destroyState(state: SessionState<TUserId>): Promise<void> {
     if (state.stored) {
       const { storedId, userId } = state;
-      await this.#call(() => this.store.delete(storedId));
+      await this.#call({ name: "delete", sessionId: storedId }, () => this.store.delete(storedId));
       this.#events.emit("destroyed", { id: storedId, userId });
     }
     this.#policy.renew(state, true);

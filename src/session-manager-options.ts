@@ -1,6 +1,7 @@
 import { toMilliseconds, type Duration } from "./duration.js";
 import { SessionConfigError } from "./errors.js";
 import { SECRET_ADVICE, weakSecretReason } from "./secret-strength.js";
+import type { TelemetryOptions } from "./telemetry/telemetry-options.js";
 
 /** Something that tells the time; inject one in tests. */
 export interface Clock {
@@ -79,6 +80,18 @@ export interface SessionManagerOptions {
   storeTimeout?: Duration;
   /** Clock used for every expiry decision. @default Date.now */
   clock?: Clock;
+  /**
+   * OpenTelemetry spans around every store call and session metrics (see the README's
+   * "Observability"): pass the `@opentelemetry/api` module, or a tracer and/or meter. sessionrow
+   * never imports OpenTelemetry itself.
+   * @default undefined (no telemetry, no cost)
+   * @example
+   * ```ts
+   * import * as otel from "@opentelemetry/api";
+   * SessionManager.fromPrisma(prisma, { secret, telemetry: otel });
+   * ```
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /**

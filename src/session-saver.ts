@@ -6,9 +6,15 @@ import type { ResolvedOptions } from "./session-manager-options.js";
 import type { SessionPolicy } from "./session-policy.js";
 import type { SessionState } from "./session-state.js";
 import type { SessionRecord, SessionStore, UserId } from "./session-store.js";
+import type { StoreOperation } from "./telemetry/store-operation.js";
 
-/** Runs one store call (with the manager's timeout and error wrapping). */
-export type StoreCaller = <T>(operation: () => Promise<T>) => Promise<T>;
+/** Runs one store call (with the manager's timeout, error wrapping and telemetry), described by `operation`. */
+export type StoreCaller = <T>(operation: StoreOperation, run: () => Promise<T>) => Promise<T>;
+
+/** Told how many version-checked writes each saved commit took. */
+export interface SaveObserver {
+  saved(attempts: number): void;
+}
 
 /**
  * The save engine: writes what a request changed, without losing what parallel requests changed.
@@ -27,6 +33,7 @@ export class SessionSaver<TUserId extends UserId> {
     private readonly call: StoreCaller,
     private readonly events: SessionEventDispatcher<TUserId>,
     private readonly options: Pick<ResolvedOptions, "conflict" | "maxSaveAttempts">,
+    private readonly observer?: SaveObserver,
   ) {}
 
   /** Writes a changed session: an insert for a new one, else a version-checked update (merged on conflict). */
@@ -38,7 +45,7 @@ export class SessionSaver<TUserId extends UserId> {
   /** Records a visit of an unchanged session (last seen, idle expiry); a session whose row is gone becomes a new one. */
   async touch(state: SessionState<TUserId>): Promise<void> {
     const touch = this.policy.visit(state.record);
-    const touched = await this.call(() => this.store.touch(state.storedId, touch));
+    const touched = await this.call({ name: "touch", sessionId: state.storedId }, () => this.store.touch(state.storedId, touch));
     if (touched) state.record = { ...state.record, ...touch };
     else this.policy.renew(state, false);
   }
@@ -53,7 +60,8 @@ export class SessionSaver<TUserId extends UserId> {
       data,
       updatedAt: new Date(this.policy.now()),
     };
-    await this.call(() => this.store.insert(record));
+    await this.call({ name: "insert", sessionId: record.id }, () => this.store.insert(record));
+    this.observer?.saved(1);
     state.saved(record);
     state.tokenIssued = true;
     this.events.emit("created", { id: record.id, userId: record.userId });
@@ -133,17 +141,18 @@ export class SessionSaver<TUserId extends UserId> {
         version: base.version + 1,
         updatedAt: new Date(this.policy.now()),
       };
-      if (await this.call(() => this.store.updateIfVersion(base.id, base.version, record))) {
+      if (await this.call({ name: "update", sessionId: base.id }, () => this.store.updateIfVersion(base.id, base.version, record))) {
         for (let count = 0; count < merged; count++) this.events.emit("conflict", { id: base.id, attempt, resolution: "merged" });
         memo.latest = record;
         for (const state of applied) {
+          this.observer?.saved(attempt);
           if (state.rotated) state.tokenIssued = true;
           state.adopt(record);
           this.#reportEvents(state);
         }
         return;
       }
-      const fresh = await this.call(() => this.store.load(base.id));
+      const fresh = await this.call({ name: "load", sessionId: base.id }, () => this.store.load(base.id));
       if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(applied, attempt);
       if (attempt >= this.options.maxSaveAttempts) {
         this.events.emit("conflict", { id: base.id, attempt, resolution: "error" });

@@ -80,6 +80,19 @@ export interface StoreCapabilities {
   readonly persistent: boolean;
 }
 
+/**
+ * Which database a store writes to, as telemetry reports it (OpenTelemetry's database semantic
+ * conventions).
+ */
+export interface StoreDatabase {
+  /** `db.system.name`: `"postgresql"`, `"mysql"`, `"mariadb"`, `"sqlite"`, ... */
+  readonly system: string;
+  /** `db.collection.name`: the session table. */
+  readonly collection: string;
+  /** `db.namespace`: the database's name, when the store knows it without a query. */
+  readonly namespace?: string;
+}
+
 /** Options for {@link SessionStore.iterate}. */
 export interface IterateOptions<TUserId extends UserId = UserId> {
   /** Only this user's sessions. */
@@ -96,6 +109,15 @@ export interface IterateOptions<TUserId extends UserId = UserId> {
 export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> {
   /** What this store promises about sharing and durability. */
   readonly capabilities: StoreCapabilities;
+
+  /** Which database this is, for telemetry; `undefined` when the store cannot tell (yet). */
+  readonly database?: StoreDatabase | undefined;
+
+  /**
+   * Finds out {@link database} when that takes a query (the Prisma store asks the database what it
+   * is). Telemetry calls it once, before its first span.
+   */
+  describeDatabase?(): Promise<StoreDatabase | undefined>;
 
   /**
    * Reads one row by id, or `null`. With `withUser`, also returns the user row (in one query where the

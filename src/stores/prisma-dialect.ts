@@ -6,19 +6,27 @@ export interface RawSqlClient {
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
 }
 
+/** The database behind a Prisma client: the SQL sessionrow writes for it, and OpenTelemetry's `db.system.name`. */
+export interface PrismaDatabase {
+  dialect: SqlDialect;
+  system: "postgresql" | "mysql" | "mariadb" | "sqlite";
+}
+
 /**
- * The database family behind a Prisma client, asked of the database itself (Prisma's public raw-query
- * API; the client's provider is not public): `SELECT version()` on PostgreSQL and MySQL/MariaDB,
+ * The database behind a Prisma client, asked of the database itself (Prisma's public raw-query API;
+ * the client's provider is not public): `SELECT version()` on PostgreSQL and MySQL/MariaDB,
  * `sqlite_version()` on SQLite. `null` for a database whose statements sessionrow does not write by
- * hand (CockroachDB, SQL Server, MongoDB).
+ * hand (CockroachDB, SQL Server), or one that did not answer.
  */
-export async function dialectOf(client: RawSqlClient): Promise<SqlDialect | null> {
-  const version = (await versionOf(client, "SELECT version() AS version")) ?? "";
-  if (/^PostgreSQL /.test(version)) return "postgres";
-  // MySQL answers "8.4.3", MariaDB "10.11.6-MariaDB-...".
-  if (/^\d+\.\d+\.\d+/.test(version)) return "mysql";
-  if (version === "" && (await versionOf(client, "SELECT sqlite_version() AS version")) !== undefined) return "sqlite";
-  return null;
+export async function databaseOf(client: RawSqlClient): Promise<PrismaDatabase | null> {
+  const version = await versionOf(client, "SELECT version() AS version");
+  if (version !== undefined) {
+    if (/^PostgreSQL /.test(version)) return { dialect: "postgres", system: "postgresql" };
+    // MySQL answers "8.4.3", MariaDB "10.11.6-MariaDB-...".
+    if (/^\d+\.\d+\.\d+/.test(version)) return { dialect: "mysql", system: /mariadb/i.test(version) ? "mariadb" : "mysql" };
+    return null;
+  }
+  return (await versionOf(client, "SELECT sqlite_version() AS version")) === undefined ? null : { dialect: "sqlite", system: "sqlite" };
 }
 
 async function versionOf(client: RawSqlClient, sql: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import { SessionConfigError } from "../errors.js";
-import { dialectOf, type RawSqlClient } from "./prisma-dialect.js";
+import { databaseOf, type PrismaDatabase, type RawSqlClient } from "./prisma-dialect.js";
 import { pruneStatementFor } from "./sql/prune-statement.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
@@ -10,6 +10,7 @@ import type {
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
+  StoreDatabase,
   UserId,
 } from "../session-store.js";
 
@@ -98,8 +99,11 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   readonly #userRelation: string;
   readonly #client: Partial<RawSqlClient>;
   readonly #tableName: string;
-  /** One-statement prune on PostgreSQL, MySQL/MariaDB and SQLite; else (null) select ids, then delete. Found out on first use. */
-  #pruneStatement: Promise<string | null> | undefined;
+  /** The database, asked on first use; `null`: one this store writes no SQL for (prune selects ids, then deletes). */
+  #database: Promise<PrismaDatabase | null> | undefined;
+  #system: string | undefined;
+  /** The one-statement prune failed on the table or columns (a mapped model without `tableName`): the model API prunes. */
+  #rawPruneRefused = false;
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
   #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
 
@@ -167,34 +171,58 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     return count;
   }
 
+  /**
+   * The database and session table for OpenTelemetry, once known: Prisma has no public API that names
+   * the database, so {@link describeDatabase} (or the first prune) asks it.
+   */
+  get database(): StoreDatabase | undefined {
+    return this.#system === undefined ? undefined : { system: this.#system, collection: this.#tableName };
+  }
+
+  /** Asks the database what it is (`SELECT version()`, once per process) and returns {@link database}. */
+  async describeDatabase(): Promise<StoreDatabase | undefined> {
+    this.#database ??= this.#askDatabase();
+    await this.#database;
+    return this.database;
+  }
+
   async deleteExpired(now: Date, limit: number): Promise<number> {
-    this.#pruneStatement ??= this.#findPruneStatement();
-    const statement = await this.#pruneStatement;
-    if (statement) {
+    this.#database ??= this.#askDatabase();
+    const database = await this.#database;
+    if (database !== null && !this.#rawPruneRefused) {
       try {
-        return await this.#client.$executeRawUnsafe!(statement, now, limit);
+        return await this.#client.$executeRawUnsafe!(pruneStatementFor(database.dialect, this.#tableName), now, limit);
       } catch (error) {
         if (!isMissingTable(error)) throw error;
-        throw new SessionConfigError(
-          `The prune statement found no table "${this.#tableName}" with columns "id" and "expiresAt": ` +
-            "if the session model is mapped (@@map, @map, a schema), pass { tableName } as the database names it",
-          { cause: error },
+        this.#rawPruneRefused = true;
+        process.emitWarning(
+          `sessionrow: the one-statement prune found no table "${this.#tableName}" with columns "id" and "expiresAt" ` +
+            `(${error instanceof Error ? error.message : String(error)}); pruning through the model API instead (two statements a batch). ` +
+            "If the session model is mapped with @@map or a schema, pass { tableName } as the database names it.",
+          { code: "SESSIONROW_PRUNE_TABLE" },
         );
       }
     }
-    const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
-    if (rows.length === 0) return 0;
-    const { count } = await this.#sessions.deleteMany({
-      where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
-    });
-    return count;
+    try {
+      const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
+      if (rows.length === 0) return 0;
+      const { count } = await this.#sessions.deleteMany({
+        where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
+      });
+      return count;
+    } catch (error) {
+      // The database may not have answered the question either: ask again next time.
+      if (database === null) this.#database = undefined;
+      throw error;
+    }
   }
 
-  async #findPruneStatement(): Promise<string | null> {
+  async #askDatabase(): Promise<PrismaDatabase | null> {
     const client = this.#client;
     if (typeof client.$queryRawUnsafe !== "function" || typeof client.$executeRawUnsafe !== "function") return null;
-    const dialect = await dialectOf(client as RawSqlClient);
-    return dialect === null ? null : pruneStatementFor(dialect, this.#tableName);
+    const database = await databaseOf(client as RawSqlClient);
+    this.#system = database?.system;
+    return database;
   }
 
   async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
@@ -250,7 +278,7 @@ function delegate(client: PrismaClientLike, name: string, option: string): Prism
 function isMissingTable(error: unknown): boolean {
   const { code, meta, message } = (error ?? {}) as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
   const codes = new Set(["P2021", "P2022", "42P01", "42703", "1146", "1054"]);
-  return codes.has(String(code)) || codes.has(String(meta?.code)) || /does not exist|doesn't exist|unknown column/i.test(String(message));
+  return codes.has(String(code)) || codes.has(String(meta?.code)) || /does not exist|doesn't exist|unknown column|no such (table|column)/i.test(String(message));
 }
 
 /** The condition of a row that has not expired at `now`: a write must not revive an expired session. */

@@ -18,6 +18,7 @@ import type {
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
+  StoreDatabase,
   UserId,
 } from "../session-store.js";
 
@@ -93,6 +94,8 @@ interface SessionTable {
   sql: { table: string; id: string; version: string; userId: string; expiresAt: string; absoluteExpiresAt: string };
   /** Property name of the User primary key. */
   userKey: string;
+  /** The table (with its schema, if any) and the database, as telemetry reports them. */
+  database: StoreDatabase;
 }
 
 
@@ -267,6 +270,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
     return matchedRows(await this.#dataSource.query(sql, parameters));
   }
 
+  /** The database and session table, once the DataSource is initialized. */
+  get database(): StoreDatabase | undefined {
+    return this.#dataSource.isInitialized ? this.#resolve().database : undefined;
+  }
+
   #resolve(): SessionTable {
     this.#table ??= resolveSessionTable(this.#dataSource, this.#options);
     return this.#table;
@@ -326,7 +334,24 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       absoluteExpiresAt: column("absoluteExpiresAt"),
     },
     userKey: relation.joinColumns[0]!.referencedColumn!.propertyName,
+    database: {
+      system: systemOf(dataSource.options.type),
+      collection: metadata.tablePath,
+      ...databaseName(dataSource),
+    },
   };
+}
+
+/** OpenTelemetry's `db.system.name` for a DataSource type. */
+function systemOf(type: string): string {
+  const dialect = dialectOf(type);
+  return dialect === "postgres" ? "postgresql" : dialect === "sqlite" ? "sqlite" : type;
+}
+
+/** `db.namespace`: the DataSource's database name, when its options give one. */
+function databaseName(dataSource: DataSource): { namespace?: string } {
+  const { database } = dataSource.options as { database?: unknown };
+  return typeof database === "string" ? { namespace: database } : {};
 }
 
 function metadataOf(dataSource: DataSource, entity: TypeORMEntityTarget): EntityMetadata {

@@ -26,11 +26,11 @@ afterAll(async () => {
   await prismaDatabase?.drop();
 });
 
-const prismaStores = prismaFixtures(() => prismaDatabase.prisma);
+const prismaStores = prismaFixtures(() => prismaDatabase.prisma, "mariadb");
 describeStoreContract("PrismaStore on MariaDB (int user ids)", "int", prismaStores.int);
 describeStoreContract("PrismaStore on MariaDB (string user ids)", "string", prismaStores.string);
 
-const typeormStores = typeormFixtures(() => typeorm);
+const typeormStores = typeormFixtures(() => typeorm, "mariadb");
 describeStoreContract("TypeORMStore on MariaDB (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on MariaDB (uuid user ids)", "string", typeormStores.string);
 

@@ -31,11 +31,11 @@ afterAll(async () => {
   await typeorm?.close();
 });
 
-const prismaStores = prismaFixtures(() => prisma);
+const prismaStores = prismaFixtures(() => prisma, "postgresql");
 describeStoreContract("PrismaStore on PGlite (int user ids)", "int", prismaStores.int);
 describeStoreContract("PrismaStore on PGlite (string user ids)", "string", prismaStores.string);
 
-const typeormStores = typeormFixtures(() => typeorm);
+const typeormStores = typeormFixtures(() => typeorm, "postgresql");
 describeStoreContract("TypeORMStore on PGlite (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on PGlite (uuid user ids)", "string", typeormStores.string);
 

@@ -24,11 +24,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const prismaStores = prismaFixtures(() => database.prisma);
+const prismaStores = prismaFixtures(() => database.prisma, "postgresql");
 describeStoreContract("PrismaStore on PostgreSQL (int user ids)", "int", prismaStores.int);
 describeStoreContract("PrismaStore on PostgreSQL (string user ids)", "string", prismaStores.string);
 
-const typeormStores = typeormFixtures(() => typeorm);
+const typeormStores = typeormFixtures(() => typeorm, "postgresql");
 describeStoreContract("TypeORMStore on PostgreSQL (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on PostgreSQL (uuid user ids)", "string", typeormStores.string);
 

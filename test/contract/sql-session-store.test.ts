@@ -45,12 +45,13 @@ function withPrismaUsers<TUserId extends UserId>(sql: SqlSessionStore<TUserId>, 
 }
 
 function sqlFixtures(client: () => TestDatabase["prisma"] | MariaDbTestDatabase["prisma"], open: () => Promise<SqlExecutor>) {
-  const prisma = prismaFixtures(client as never);
+  const prisma = prismaFixtures(client as never, "unused");
   const fixture = <TUserId extends UserId>(prismaFixture: () => Promise<StoreFixture<TUserId>>, table: string) => async () => {
     const base = await prismaFixture();
     const executor = await open();
     executors.push(executor);
-    return { ...base, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
+    // It names no database for telemetry: the CLI, its only user, records none.
+    return { ...base, database: undefined, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
   };
   return { int: fixture(prisma.int, "Session"), string: fixture(prisma.string, "AccountSession") };
 }

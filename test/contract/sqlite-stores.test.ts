@@ -27,11 +27,11 @@ afterAll(async () => {
   await prismaDatabase?.drop();
 });
 
-const prismaStores = prismaFixtures(() => prismaDatabase.prisma);
+const prismaStores = prismaFixtures(() => prismaDatabase.prisma, "sqlite");
 describeStoreContract("PrismaStore on SQLite (int user ids)", "int", prismaStores.int);
 describeStoreContract("PrismaStore on SQLite (string user ids)", "string", prismaStores.string);
 
-const typeormStores = typeormFixtures(() => typeorm);
+const typeormStores = typeormFixtures(() => typeorm, "sqlite");
 describeStoreContract("TypeORMStore on SQLite (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on SQLite (uuid user ids)", "string", typeormStores.string);
 

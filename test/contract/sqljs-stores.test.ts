@@ -16,7 +16,7 @@ afterAll(async () => {
   await typeorm?.close();
 });
 
-const typeormStores = typeormFixtures(() => typeorm);
+const typeormStores = typeormFixtures(() => typeorm, "sqlite");
 describeStoreContract("TypeORMStore on sql.js (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on sql.js (uuid user ids)", "string", typeormStores.string);
 

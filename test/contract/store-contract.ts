@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { SessionManager, type SessionRecord, type SessionStore, type UserId } from "../../src/index.js";
+import { SessionManager, type SessionRecord, type SessionStore, type StoreDatabase, type UserId } from "../../src/index.js";
 import { sessionIdOf, generateToken } from "../../src/token.js";
 import { simulateRequest } from "../support/simulate-request.js";
 
@@ -12,6 +12,8 @@ export interface StoreFixture<TUserId extends UserId> {
   deleteUser(id: TUserId): Promise<void>;
   /** Called once after the suite. */
   close(): Promise<void>;
+  /** The database system and session table the store should name for telemetry, if any. */
+  database: Pick<StoreDatabase, "system" | "collection"> | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -56,6 +58,13 @@ export function describeStoreContract<TUserId extends UserId>(
     });
     afterAll(async () => {
       await fixture?.close();
+    });
+
+    it("names its database system and session table for telemetry", async () => {
+      // The Prisma store asks the database what it is, once.
+      await store.describeDatabase?.();
+      const database = store.database;
+      expect(database && { system: database.system, collection: database.collection }).toEqual(fixture.database);
     });
 
     it("reports its capabilities", () => {

@@ -21,10 +21,11 @@ interface PrismaTestClient {
  * Contract fixtures for a Prisma client, with int (User) and string (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
  */
-export function prismaFixtures(client: () => PrismaTestClient) {
+export function prismaFixtures(client: () => PrismaTestClient, system: string) {
   return {
     int: async (): Promise<StoreFixture<number>> => ({
       store: new PrismaStore<number, { id: number }>(client()),
+      database: { system, collection: "Session" },
       createUser: async () => (await client().user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
       deleteUser: async (id) => {
         await client().user.delete({ where: { id } });
@@ -33,6 +34,7 @@ export function prismaFixtures(client: () => PrismaTestClient) {
     }),
     string: async (): Promise<StoreFixture<string>> => ({
       store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account" }),
+      database: { system, collection: "AccountSession" },
       createUser: async () => (await client().account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
       deleteUser: async (id) => {
         await client().account.delete({ where: { id } });
@@ -46,7 +48,7 @@ export function prismaFixtures(client: () => PrismaTestClient) {
  * Contract fixtures for a TypeORM DataSource, with int (User) and uuid (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
  */
-export function typeormFixtures(database: () => TypeORMTestDatabase) {
+export function typeormFixtures(database: () => TypeORMTestDatabase, system: string) {
   function fixture<TUserId extends UserId>(
     entity: "Session" | "AccountSession",
     userEntity: typeof User | typeof Account,
@@ -57,6 +59,7 @@ export function typeormFixtures(database: () => TypeORMTestDatabase) {
       const users = db.dataSource.getRepository<{ id: TUserId; email: string }>(userEntity);
       return {
         store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity] }),
+        database: { system, collection: entity === "Session" ? "session" : "account_session" },
         createUser: async () => (await users.save(newUser())).id,
         deleteUser: async (id) => {
           await users.delete(id);

@@ -11,6 +11,7 @@ function memoryFixture<TUserId extends number | string>(nextId: () => TUserId) {
     const store = new MemoryStore<TUserId, { id: TUserId }>();
     return {
       store,
+      database: undefined,
       createUser: async () => {
         const id = nextId();
         store.setUser(id, { id });

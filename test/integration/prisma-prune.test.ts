@@ -1,11 +1,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { SessionConfigError } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
-import { dialectOf } from "../../src/stores/prisma-dialect.js";
+import { databaseOf } from "../../src/stores/prisma-dialect.js";
+import { pruneStatementFor } from "../../src/stores/sql/prune-statement.js";
 import type { SessionRecord } from "../../src/session-store.js";
 import { createMariaDbTestDatabase } from "../support/mariadb.js";
 import { createTestDatabase } from "../support/postgres.js";
+import { createSqliteTestDatabase } from "../support/sqlite.js";
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 
@@ -19,12 +20,13 @@ interface Database {
   drop(): Promise<void>;
 }
 
-const databases: [string, "postgres" | "mysql", string, () => Promise<Database>][] = [
-  ["PostgreSQL", "postgres", 'CREATE TABLE "user_sessions" (LIKE "Session" INCLUDING ALL)', createTestDatabase as () => Promise<Database>],
-  ["MariaDB", "mysql", "CREATE TABLE `user_sessions` LIKE `Session`", createMariaDbTestDatabase as unknown as () => Promise<Database>],
+const databases: [string, "postgres" | "mysql" | "sqlite", string, string, () => Promise<Database>][] = [
+  ["PostgreSQL", "postgres", "postgresql", 'CREATE TABLE "user_sessions" (LIKE "Session" INCLUDING ALL)', createTestDatabase as () => Promise<Database>],
+  ["MariaDB", "mysql", "mariadb", "CREATE TABLE `user_sessions` LIKE `Session`", createMariaDbTestDatabase as unknown as () => Promise<Database>],
+  ["SQLite", "sqlite", "sqlite", 'CREATE TABLE "user_sessions" AS SELECT * FROM "Session" WHERE 0', createSqliteTestDatabase as unknown as () => Promise<Database>],
 ];
 
-describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, copyTable, create) => {
+describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, system, copyTable, create) => {
   let db: Database;
 
   beforeAll(async () => {
@@ -35,8 +37,12 @@ describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, copy
     await db?.drop();
   });
 
-  it("asks the database what it is (public raw-query API only)", async () => {
-    expect(await dialectOf(db.prisma)).toBe(dialect);
+  it("asks the database what it is (public raw-query API only), for the prune and for telemetry", async () => {
+    expect(await databaseOf(db.prisma)).toEqual({ dialect, system });
+    const store = new PrismaStore(db.prisma);
+    expect(store.database).toBeUndefined(); // not asked yet
+    expect(await store.describeDatabase()).toEqual({ system, collection: "Session" });
+    expect(store.database).toEqual({ system, collection: "Session" });
   });
 
   it("deletes at most `limit` expired rows per statement, never a live one", async () => {
@@ -47,31 +53,53 @@ describe.each(databases)("the Prisma store's prune on %s", (_name, dialect, copy
     expect(await store.deleteExpired(NOW, 3)).toBe(3);
     expect(await store.deleteExpired(NOW, 3)).toBe(2);
     expect(await store.deleteExpired(NOW, 3)).toBe(0);
-    expect(statements()).toEqual({ queries: 1, executes: 3 }); // the version probe once, then one DELETE per batch
+    // The version probe once (SQLite: version() fails, then sqlite_version()), then one DELETE per batch.
+    expect(statements()).toEqual({ queries: dialect === "sqlite" ? 2 : 1, executes: 3 });
     expect(await store.load("live")).not.toBeNull();
   });
 
   it("prunes the table named by tableName (a model mapped with @@map)", async () => {
     const store = new PrismaStore(db.prisma, { tableName: "user_sessions" });
     const quote = dialect === "postgres" ? '"' : "`";
-    const insert = `INSERT INTO ${quote}user_sessions${quote} (${["id", "data", "expiresAt", "absoluteExpiresAt"].map((c) => quote + c + quote).join(", ")}) VALUES (${
-      dialect === "postgres" ? "$1, '{}', $2, $3" : "?, '{}', ?, ?"
+    const columns = ["id", "data", "version", "createdAt", "updatedAt", "lastSeenAt", "expiresAt", "absoluteExpiresAt"];
+    const insert = `INSERT INTO ${quote}user_sessions${quote} (${columns.map((c) => quote + c + quote).join(", ")}) VALUES (${
+      dialect === "postgres" ? "$1, '{}', 0, $2, $2, $2, $2, $3" : "?, '{}', 0, ?, ?, ?, ?, ?"
     })`;
-    const at = (offset: number) => (dialect === "postgres" ? new Date(NOW.getTime() + offset) : new Date(NOW.getTime() + offset).toISOString().slice(0, 23).replace("T", " "));
-    await db.prisma.$executeRawUnsafe(insert, "mapped-expired", at(-1000), at(86_400_000));
-    await db.prisma.$executeRawUnsafe(insert, "mapped-live", at(1000), at(86_400_000));
+    const at = (offset: number) => (dialect === "mysql" ? new Date(NOW.getTime() + offset).toISOString().slice(0, 23).replace("T", " ") : new Date(NOW.getTime() + offset));
+    const row = (id: string, expiresIn: number) =>
+      dialect === "postgres" ? [id, at(expiresIn), at(86_400_000)] : [id, at(-5000), at(-5000), at(-5000), at(expiresIn), at(86_400_000)];
+    await db.prisma.$executeRawUnsafe(insert, ...row("mapped-expired", -1000));
+    await db.prisma.$executeRawUnsafe(insert, ...row("mapped-live", 1000));
     const sessionsBefore = await db.prisma.session.count();
     expect(await store.deleteExpired(NOW, 100)).toBe(1);
     expect(await db.prisma.session.count()).toBe(sessionsBefore);
   });
 
-  it("names the tableName option when the table is not found", async () => {
+  it("prunes through the model API, with a warning naming tableName, when the table is not found", async () => {
     const store = new PrismaStore(db.prisma, { tableName: "no_such_sessions" });
-    const error = await store.deleteExpired(NOW, 10).then(() => null, (caught: unknown) => caught);
-    expect(error).toBeInstanceOf(SessionConfigError);
-    expect((error as Error).message).toContain('no table "no_such_sessions"');
-    expect((error as Error).message).toContain("pass { tableName }");
+    await store.insert(record("unmapped-expired", -60_000));
+    const emitWarning = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      expect(await store.deleteExpired(NOW, 10)).toBe(1);
+      await store.insert(record("unmapped-expired-2", -60_000));
+      expect(await store.deleteExpired(NOW, 10)).toBe(1);
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(String(emitWarning.mock.calls[0]![0])).toContain('no table "no_such_sessions"');
+      expect(String(emitWarning.mock.calls[0]![0])).toContain("pass { tableName }");
+    } finally {
+      emitWarning.mockRestore();
+    }
   });
+});
+
+it("writes one prune statement per dialect, schema-qualified where asked", () => {
+  expect(pruneStatementFor("postgres", "auth.user_sessions")).toBe(
+    'DELETE FROM "auth"."user_sessions" WHERE "id" IN (SELECT "id" FROM "auth"."user_sessions" WHERE "expiresAt" <= $1 LIMIT $2 FOR UPDATE SKIP LOCKED)',
+  );
+  expect(pruneStatementFor("mysql", "user_sessions")).toBe("DELETE FROM `user_sessions` WHERE `expiresAt` <= ? ORDER BY `expiresAt` LIMIT ?");
+  expect(pruneStatementFor("sqlite", "Session")).toBe(
+    'DELETE FROM "Session" WHERE "id" IN (SELECT "id" FROM "Session" WHERE "expiresAt" <= ? ORDER BY "expiresAt" LIMIT ?)',
+  );
 });
 
 it("falls back to select-then-delete, through the model API, on a database it writes no SQL for (CockroachDB)", async () => {

@@ -1,0 +1,230 @@
+import type { SessionEventDispatcher } from "../session-event-dispatcher.js";
+import type { StoreDatabase, UserId } from "../session-store.js";
+import { StoreTimeoutError } from "../store-call.js";
+import type { StoreOperation } from "./store-operation.js";
+import { ATTEMPT_BUCKETS, ATTRIBUTES, DURATION_BUCKETS, METRICS } from "./telemetry-names.js";
+import type {
+  OpenTelemetryApi,
+  TelemetryAttributes,
+  TelemetryCounter,
+  TelemetryHistogram,
+  TelemetryMeter,
+  TelemetryOptions,
+  TelemetrySpan,
+  TelemetryTracer,
+} from "./telemetry-options.js";
+
+const SCOPE = "sessionrow";
+/** `SpanKind.CLIENT` and `SpanStatusCode.ERROR` of `@opentelemetry/api`, which is not imported. */
+const SPAN_KIND_CLIENT = 2;
+const SPAN_STATUS_ERROR = 2;
+
+interface Instruments {
+  created: TelemetryCounter;
+  destroyed: TelemetryCounter;
+  expired: TelemetryCounter;
+  revoked: TelemetryCounter;
+  pruned: TelemetryCounter;
+  logins: TelemetryCounter;
+  logouts: TelemetryCounter;
+  conflicts: TelemetryCounter;
+  saveAttempts: TelemetryHistogram;
+  storeDuration: TelemetryHistogram;
+  storeErrors: TelemetryCounter;
+}
+
+/**
+ * Spans around store calls and the metrics of a manager, sent to the OpenTelemetry tracer and meter
+ * the app gave. The core creates one only when the `telemetry` option is set.
+ */
+export class SessionTelemetry {
+  readonly #tracer: TelemetryTracer | undefined;
+  readonly #api: OpenTelemetryApi | undefined;
+  #meterProvider: unknown;
+  #instruments: Instruments | undefined;
+  readonly #database: () => StoreDatabase | undefined;
+  /** Until the store has told which database it is: awaited by the first spans. */
+  #described: Promise<unknown> | undefined;
+  /** The metric attributes of each operation, for {@link #attributesDatabase}. */
+  readonly #attributes = new Map<StoreOperation["name"], TelemetryAttributes>();
+  #attributesDatabase: StoreDatabase | undefined;
+
+  /**
+   * @param database which database the store writes to (read at each call: a TypeORM store knows its table once initialized).
+   * @param described settles once the store has found out `database`, when that takes a query.
+   */
+  constructor(options: TelemetryOptions, database: () => StoreDatabase | undefined, described?: Promise<unknown>) {
+    if ("trace" in options) {
+      this.#api = options;
+      this.#tracer = options.trace.getTracer(SCOPE);
+    } else {
+      this.#tracer = options.tracer;
+      this.#instruments = options.meter && createInstruments(options.meter);
+    }
+    this.#database = database;
+    this.#described = described?.then(
+      () => (this.#described = undefined),
+      () => (this.#described = undefined),
+    );
+  }
+
+  /** Counts what the events report: sessions created, destroyed, expired, revoked; logins, logouts, conflicts. */
+  observe<TUserId extends UserId>(events: SessionEventDispatcher<TUserId>): void {
+    if (!this.#api && !this.#instruments) return;
+    events.on("created", () => this.#metrics()?.created.add(1));
+    events.on("destroyed", () => this.#metrics()?.destroyed.add(1));
+    events.on("expired", () => this.#metrics()?.expired.add(1));
+    events.on("revoked", ({ count }) => this.#metrics()?.revoked.add(count));
+    events.on("login", () => this.#metrics()?.logins.add(1));
+    events.on("logout", () => this.#metrics()?.logouts.add(1));
+    events.on("conflict", ({ resolution }) => this.#metrics()?.conflicts.add(1, { [ATTRIBUTES.conflictResolution]: resolution }));
+  }
+
+  /** Records how many version-checked writes a commit's save took (1: no parallel save got in the way). */
+  saved(attempts: number): void {
+    this.#metrics()?.saveAttempts.record(attempts);
+  }
+
+  /** Runs a store call inside a span, and records its duration, its error and what it found. */
+  async trace<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
+    if (this.#described) await this.#described;
+    const database = this.#database();
+    const span = this.#tracer?.startSpan(`${operation.name} ${database?.collection ?? SCOPE}`, {
+      kind: SPAN_KIND_CLIENT,
+      attributes: spanAttributes(database, operation),
+    });
+    const started = performance.now();
+    try {
+      const result = await run();
+      const instruments = this.#metrics();
+      instruments?.storeDuration.record(seconds(started), this.#metricAttributes(database, operation));
+      if (span?.isRecording()) setResultAttributes(span, operation, result);
+      if (operation.name === "prune") instruments?.pruned.add(result as number);
+      return result;
+    } catch (error) {
+      const type = errorType(error);
+      const instruments = this.#metrics();
+      if (instruments) {
+        const failure = databaseAttributes(database, operation);
+        failure[ATTRIBUTES.errorType] = type;
+        instruments.storeDuration.record(seconds(started), failure);
+        instruments.storeErrors.add(1, failure);
+      }
+      if (span?.isRecording()) {
+        span.setAttribute(ATTRIBUTES.errorType, type);
+        if (error instanceof Error) span.recordException(error);
+        span.setStatus({ code: SPAN_STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+      }
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+
+  /** The attributes of a successful call's duration: one object per operation, made once per database. */
+  #metricAttributes(database: StoreDatabase | undefined, operation: StoreOperation): TelemetryAttributes {
+    if (database !== this.#attributesDatabase) {
+      this.#attributesDatabase = database;
+      this.#attributes.clear();
+    }
+    let attributes = this.#attributes.get(operation.name);
+    if (!attributes) this.#attributes.set(operation.name, (attributes = databaseAttributes(database, operation)));
+    return attributes;
+  }
+
+  /**
+   * The instruments to record with. Given the API module, they come from the global MeterProvider
+   * as it is now: unlike its tracer, the API's meter is no proxy, so a meter taken before the app
+   * started the OpenTelemetry SDK would stay a no-op.
+   */
+  #metrics(): Instruments | undefined {
+    if (this.#api) {
+      const provider = this.#api.metrics.getMeterProvider();
+      if (provider !== this.#meterProvider) {
+        this.#meterProvider = provider;
+        this.#instruments = createInstruments(provider.getMeter(SCOPE));
+      }
+    }
+    return this.#instruments;
+  }
+}
+
+function createInstruments(meter: TelemetryMeter): Instruments {
+  const sessions = (name: string, description: string) => meter.createCounter(name, { description, unit: "{session}" });
+  return {
+    created: sessions(METRICS.created, "Sessions stored for the first time"),
+    destroyed: sessions(METRICS.destroyed, "Sessions destroyed (logout with destroy(), or by id)"),
+    expired: sessions(METRICS.expired, "Sessions found expired when loaded, and deleted"),
+    revoked: sessions(METRICS.revoked, "Sessions deleted by revokeForUser"),
+    pruned: sessions(METRICS.pruned, "Expired sessions deleted by prune()"),
+    logins: meter.createCounter(METRICS.logins, { description: "Logins (setUser) saved", unit: "{login}" }),
+    logouts: meter.createCounter(METRICS.logouts, { description: "Logouts (clearUser) saved", unit: "{logout}" }),
+    conflicts: meter.createCounter(METRICS.conflicts, {
+      description: "Saves that met a parallel save of the same session, by resolution",
+      unit: "{conflict}",
+    }),
+    saveAttempts: meter.createHistogram(METRICS.saveAttempts, {
+      description: "Version-checked writes per commit that saved a session's content",
+      unit: "{attempt}",
+      advice: { explicitBucketBoundaries: ATTEMPT_BUCKETS },
+    }),
+    storeDuration: meter.createHistogram(METRICS.storeDuration, {
+      description: "Duration of session store calls",
+      unit: "s",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    }),
+    storeErrors: meter.createCounter(METRICS.storeErrors, { description: "Failed session store calls, by error type", unit: "{error}" }),
+  };
+}
+
+// Attributes are assigned key by key, not spread: spreading objects with dotted keys cost
+// microseconds per store call (bench/telemetry-overhead.ts).
+function databaseAttributes(database: StoreDatabase | undefined, operation: StoreOperation): TelemetryAttributes {
+  const attributes: TelemetryAttributes = {};
+  if (database) {
+    attributes[ATTRIBUTES.dbSystem] = database.system;
+    if (database.namespace !== undefined) attributes[ATTRIBUTES.dbNamespace] = database.namespace;
+    attributes[ATTRIBUTES.dbCollection] = database.collection;
+  }
+  attributes[ATTRIBUTES.dbOperation] = operation.name;
+  return attributes;
+}
+
+function spanAttributes(database: StoreDatabase | undefined, operation: StoreOperation): TelemetryAttributes {
+  const attributes = databaseAttributes(database, operation);
+  if (operation.sessionId !== undefined) attributes[ATTRIBUTES.sessionId] = operation.sessionId;
+  if (operation.batchSize !== undefined) attributes[ATTRIBUTES.pruneBatchSize] = operation.batchSize;
+  return attributes;
+}
+
+/** What a call found: whether its row existed (load, update, touch), how many rows a prune batch deleted. */
+function setResultAttributes(span: TelemetrySpan, operation: StoreOperation, result: unknown): void {
+  switch (operation.name) {
+    case "load":
+      span.setAttribute(ATTRIBUTES.rowFound, result !== null);
+      break;
+    case "update":
+    case "touch":
+      span.setAttribute(ATTRIBUTES.rowFound, result === true);
+      break;
+    case "prune":
+      span.setAttribute(ATTRIBUTES.pruneDeleted, result as number);
+      break;
+  }
+}
+
+/**
+ * `error.type`: `timeout` when the store did not answer within `storeTimeout`, else the code of the
+ * underlying driver or database error (`ECONNREFUSED`, `57P01`, `P1001`, ...), else its class name.
+ */
+function errorType(error: unknown): string {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof StoreTimeoutError) return "timeout";
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code !== "") return code;
+  return cause instanceof Error ? cause.constructor.name : "_OTHER";
+}
+
+function seconds(started: number): number {
+  return (performance.now() - started) / 1000;
+}
