@@ -3,6 +3,7 @@ import { once } from "node:events";
 import type { SessionStore } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
+import { pollUntil } from "../support/poll-until.js";
 import { createSqliteDatabase, createSqliteTestDatabase, openSqliteTypeORM, type SqliteDatabase, type SqliteTestDatabase } from "../support/sqlite.js";
 import type { TypeORMTestDatabase } from "../support/typeorm.js";
 import { describeStoreContract, makeRecord } from "./store-contract.js";
@@ -85,9 +86,10 @@ describe("SQLite specifics", () => {
       const holder = await holdWriteLock(files[name as keyof typeof files], 300);
       const update = { id: record.id, userId: null, data: { a: 2 }, version: 1, updatedAt: new Date(), lastSeenAt: new Date(), expiresAt: record.expiresAt };
       const saved = await store.updateIfVersion(record.id, 0, update);
-      const waited = Date.now() - holder.lockedAt;
-      await holder.exited;
-      expect([name, saved, waited >= 250, (await store.load(record.id))?.record.data]).toEqual([name, true, true, { a: 2 }]);
+      const savedAt = Date.now();
+      // The save finished after the holder let go of the lock: it waited, rather than failed.
+      const releasedAt = await holder.releasedAt;
+      expect([name, saved, savedAt >= releasedAt, (await store.load(record.id))?.record.data]).toEqual([name, true, true, { a: 2 }]);
     }
   });
 
@@ -109,12 +111,18 @@ describe("SQLite specifics", () => {
 });
 
 /** Starts a process that takes the database's write lock, holds it for `ms`, then commits and exits. */
-async function holdWriteLock(file: string, ms: number): Promise<{ lockedAt: number; exited: Promise<unknown> }> {
+async function holdWriteLock(file: string, ms: number): Promise<{ releasedAt: Promise<number>; exited: Promise<unknown> }> {
   const script = `const db = new (require("libsql"))(process.argv[1]); db.exec("BEGIN IMMEDIATE"); console.log("locked");
-setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`;
+setTimeout(() => { console.log("releasing " + Date.now()); db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`;
   const child = spawn(process.execPath, ["-e", script, file, String(ms)], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = once(child, "exit");
-  const [line] = (await once(child.stdout, "data")) as [Buffer];
-  if (line.toString().trim() !== "locked") throw new Error(`The lock holder said ${line.toString()}`);
-  return { lockedAt: Date.now(), exited };
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  await pollUntil("the lock holder to lock", async () => output.startsWith("locked\n"));
+  const releasedAt = exited.then(() => {
+    const at = /releasing (\d+)/.exec(output)?.[1];
+    if (at === undefined) throw new Error(`The lock holder said ${output}`);
+    return Number(at);
+  });
+  return { releasedAt, exited };
 }

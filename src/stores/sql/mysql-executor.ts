@@ -34,13 +34,33 @@ export async function openMysqlExecutor(url: string, options: MysqlExecutorOptio
   }
   const mariadb = await import("mariadb").catch(notFound);
   if (mariadb === undefined) throw missingDriver();
-  const pool = mariadb.createPool({ ...connectionOf(url), connectionLimit: options.connectionLimit, connectTimeout: options.connectTimeoutMs, timezone: "Z" });
+  const pool = mariadb.createPool(mariadbUrl(url, options));
   return {
     dialect: "mysql",
-    rows: async <T extends object>(sql: string, params: readonly unknown[]) => [...((await pool.query(sql, [...params])) as T[])],
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) =>
+      ((await pool.query(sql, [...params])) as Record<string, unknown>[]).map((row) => withoutBigInts(row) as T),
     run: async (sql, params) => matchedRows((await pool.query(sql, [...params])) as ResultHeader),
     close: () => pool.end(),
   };
+}
+
+/**
+ * The URL as the `mariadb` driver takes it (`mariadb://`, its options as query parameters), keeping
+ * every parameter the app's URL carries (`ssl`, `allowPublicKeyRetrieval`, ...).
+ */
+function mariadbUrl(url: string, options: MysqlExecutorOptions): string {
+  const parsed = new URL(url);
+  parsed.protocol = "mariadb:";
+  parsed.searchParams.set("connectionLimit", String(options.connectionLimit));
+  if (!parsed.searchParams.has("connectTimeout")) parsed.searchParams.set("connectTimeout", String(options.connectTimeoutMs));
+  parsed.searchParams.set("timezone", "Z");
+  return parsed.toString();
+}
+
+/** BIGINT values as strings, as `pg` returns them: JSON output cannot hold a BigInt. */
+function withoutBigInts(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) if (typeof value === "bigint") row[key] = value.toString();
+  return row;
 }
 
 /**
@@ -50,17 +70,6 @@ export async function openMysqlExecutor(url: string, options: MysqlExecutorOptio
 function matchedRows(result: ResultHeader): number {
   const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? "")?.[1];
   return matched === undefined ? Number(result.affectedRows ?? 0) : Number(matched);
-}
-
-function connectionOf(url: string): { host: string; port: number; user: string; password: string; database: string } {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: parsed.port === "" ? 3306 : Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-    database: decodeURIComponent(parsed.pathname.slice(1)),
-  };
 }
 
 function notFound(error: unknown): undefined {
