@@ -26,7 +26,7 @@ for (const schema of schemas.length > 0 ? schemas : ["prisma/schema.prisma"]) {
   const output = outputOf(schema);
   const stamp = output && join(output, ".sessionrow-schema-hash");
   const hash = schemaHash(schema);
-  if (stamp && existsSync(stamp) && existsSync(join(output, "client.ts")) && readFileSync(stamp, "utf8") === hash) {
+  if (stamp && existsSync(stamp) && existsSync(join(output, "client.ts")) && existsSync(join(output, "package.json")) && readFileSync(stamp, "utf8") === hash) {
     console.log(`Prisma client for ${schema} is up to date (${output})`);
     continue;
   }

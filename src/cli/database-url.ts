@@ -1,11 +1,9 @@
 import { CliError } from "./cli-error.js";
 
-/** A database URL the CLI can open, with the TypeORM DataSource type to open it with. */
+/** A database URL the CLI can open, with the SQL family it speaks. */
 export interface DatabaseUrl {
   /** The SQL family: decides the queries the CLI sends. */
   dialect: "postgres" | "mysql";
-  /** The TypeORM DataSource `type`. */
-  type: "postgres" | "mysql" | "mariadb";
   /** The URL as given, for the driver. */
   url: string;
   /** The URL without its password, for messages. */
@@ -14,11 +12,11 @@ export interface DatabaseUrl {
   schema: string | undefined;
 }
 
-const TYPES: Record<string, DatabaseUrl["type"]> = {
+const DIALECTS: Record<string, DatabaseUrl["dialect"]> = {
   "postgres:": "postgres",
   "postgresql:": "postgres",
   "mysql:": "mysql",
-  "mariadb:": "mariadb",
+  "mariadb:": "mysql",
 };
 
 /**
@@ -33,19 +31,18 @@ export function parseDatabaseUrl(value: string, source: string): DatabaseUrl {
   } catch {
     throw new CliError(`invalid database URL (${source}): expected postgres://user:password@host:5432/database or mysql://user:password@host:3306/database`);
   }
-  const type = TYPES[url.protocol];
-  if (type === undefined) {
+  const dialect = DIALECTS[url.protocol];
+  if (dialect === undefined) {
     throw new CliError(
       `unsupported database URL scheme "${url.protocol}" (${source}): the CLI opens postgres://, postgresql://, mysql:// and mariadb:// URLs; ` +
         "for any other database pass --config with your app's SessionManager",
     );
   }
   if (url.hostname === "") throw new CliError(`invalid database URL (${source}): it names no host`);
-  const dialect = type === "postgres" ? "postgres" : "mysql";
   if (dialect === "mysql" && url.pathname.replace(/^\//, "") === "") {
     throw new CliError(`invalid database URL (${source}): it names no database (mysql://user:password@host:3306/database)`);
   }
   const redacted = new URL(url);
   if (redacted.password !== "") redacted.password = "***";
-  return { dialect, type, url: value, redacted: redacted.toString(), schema: url.searchParams.get("schema") ?? undefined };
+  return { dialect, url: value, redacted: redacted.toString(), schema: url.searchParams.get("schema") ?? undefined };
 }

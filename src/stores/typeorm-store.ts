@@ -9,6 +9,7 @@ import type {
 } from "typeorm";
 import { SessionConfigError } from "../errors.js";
 import { SESSION_COLUMNS, toSessionRecord } from "./session-row.js";
+import { matchedRows } from "./sql/matched-rows.js";
 import { sessionDialectOf, type SessionDialect } from "../typeorm/session-table.js";
 import type {
   IterateOptions,
@@ -378,10 +379,4 @@ function targets(metadata: EntityMetadata, entity: TypeORMEntityTarget): boolean
   if (typeof entity === "string") return metadata.name === entity;
   if (typeof entity === "function") return metadata.target === entity;
   return metadata.name === entity.options.name;
-}
-
-/** Rows an UPDATE matched (or a DELETE deleted), from a mysql2 / mysql result header. */
-function matchedRows(result: { affectedRows?: number; info?: string; message?: string }): number {
-  const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? result.message ?? "")?.[1];
-  return matched === undefined ? (result.affectedRows ?? 0) : Number(matched);
 }

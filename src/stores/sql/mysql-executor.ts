@@ -1,4 +1,5 @@
 import { SessionConfigError } from "../../errors.js";
+import { matchedRows, type MysqlResultHeader } from "./matched-rows.js";
 import type { SqlExecutor } from "./sql-executor.js";
 
 /** Options of {@link openMysqlExecutor}. */
@@ -10,11 +11,6 @@ export interface MysqlExecutorOptions {
   driver?: "mysql2" | "mariadb";
 }
 
-/** A result header of an INSERT, UPDATE or DELETE, as mysql2 and mariadb report it. */
-interface ResultHeader {
-  affectedRows?: number;
-  info?: string;
-}
 
 /**
  * Opens a pool on a MySQL/MariaDB URL with whichever driver the app has: `mysql2` (TypeORM's) or
@@ -28,7 +24,7 @@ export async function openMysqlExecutor(url: string, options: MysqlExecutorOptio
     return {
       dialect: "mysql",
       rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await pool.query(sql, [...params]))[0] as T[],
-      run: async (sql, params) => matchedRows((await pool.query(sql, [...params]))[0] as ResultHeader),
+      run: async (sql, params) => matchedRows((await pool.query(sql, [...params]))[0] as MysqlResultHeader),
       close: () => pool.end(),
     };
   }
@@ -39,7 +35,7 @@ export async function openMysqlExecutor(url: string, options: MysqlExecutorOptio
     dialect: "mysql",
     rows: async <T extends object>(sql: string, params: readonly unknown[]) =>
       ((await pool.query(sql, [...params])) as Record<string, unknown>[]).map((row) => withoutBigInts(row) as T),
-    run: async (sql, params) => matchedRows((await pool.query(sql, [...params])) as ResultHeader),
+    run: async (sql, params) => matchedRows((await pool.query(sql, [...params])) as MysqlResultHeader),
     close: () => pool.end(),
   };
 }
@@ -63,14 +59,6 @@ function withoutBigInts(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
-/**
- * Rows an UPDATE matched (or a DELETE deleted): mysql2 counts only changed rows in `affectedRows`
- * unless the connection has CLIENT_FOUND_ROWS, and a touch may write the values a row already holds.
- */
-function matchedRows(result: ResultHeader): number {
-  const matched = /Rows matched:\s*(\d+)/.exec(result.info ?? "")?.[1];
-  return matched === undefined ? Number(result.affectedRows ?? 0) : Number(matched);
-}
 
 function notFound(error: unknown): undefined {
   const code = (error as { code?: unknown } | null)?.code;

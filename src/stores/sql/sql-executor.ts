@@ -3,7 +3,7 @@ export type SqlDialect = "postgres" | "mysql" | "sqlite";
 
 /**
  * A database connection pool that runs hand-written SQL: what {@link SqlSessionStore} needs from a
- * driver. Parameters are positional: `$1, $2, ...` on PostgreSQL, `?` on MySQL/MariaDB.
+ * driver. Parameters are positional: `$1, $2, ...` on PostgreSQL, `?` on MySQL/MariaDB and SQLite.
  */
 export interface SqlExecutor {
   readonly dialect: SqlDialect;
