@@ -9,8 +9,12 @@ import { SessionManager } from "sessionrow";
 import { PrismaClient, type User } from "../generated/prisma/client.js";
 
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }) });
-const migration = await readFile(new URL("../../prisma/migration.sql", import.meta.url), "utf8");
-for (const statement of migration.split(";").filter((sql) => /\bCREATE\b/.test(sql))) await prisma.$executeRawUnsafe(statement);
+// The app's User table, then the session-only migration shipped in the package (README "Session table SQL").
+for (const file of ["../../prisma/migration.sql", "../../node_modules/sessionrow/prisma/session-migration/postgresql/migration.sql"]) {
+  const migration = await readFile(new URL(file, import.meta.url), "utf8");
+  const statements = migration.split(";").map((sql) => sql.replace(/^\s*--.*$/gm, "").trim());
+  for (const statement of statements.filter(Boolean)) await prisma.$executeRawUnsafe(statement);
+}
 
 const sessions = SessionManager.fromPrisma(prisma, { secret: "consumer-test-secret-of-32-characters" }).withData<{ views: number }>();
 
