@@ -50,7 +50,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     const telemetry = options.telemetry && new SessionTelemetry(options.telemetry, () => store.database, store.describeDatabase?.());
     // Without telemetry a store call is exactly what it was before it existed: no span, no clock read.
     this.#call = telemetry
-      ? (operation, run) => telemetry.trace(operation, () => callStore(run, resolved.storeTimeout))
+      ? (operation, run) => telemetry.trace(operation, () => callStore(telemetry.timed(run), resolved.storeTimeout))
       : (_operation, run) => callStore(run, resolved.storeTimeout);
     telemetry?.observe(this.#events);
     this.#saver = new SessionSaver<TUserId>(store, this.#policy, this.#call, this.#events, resolved, telemetry);

@@ -16,7 +16,8 @@ export interface PrismaDatabase {
  * The database behind a Prisma client, asked of the database itself (Prisma's public raw-query API;
  * the client's provider is not public): `SELECT version()` on PostgreSQL and MySQL/MariaDB,
  * `sqlite_version()` on SQLite. `null` for a database whose statements sessionrow does not write by
- * hand (CockroachDB, SQL Server), or one that did not answer.
+ * hand (CockroachDB, SQL Server).
+ * @throws the client's error when the database does not answer at all (nothing to conclude from).
  */
 export async function databaseOf(client: RawSqlClient): Promise<PrismaDatabase | null> {
   const version = await versionOf(client, "SELECT version() AS version");
@@ -26,7 +27,10 @@ export async function databaseOf(client: RawSqlClient): Promise<PrismaDatabase |
     if (/^\d+\.\d+\.\d+/.test(version)) return { dialect: "mysql", system: /mariadb/i.test(version) ? "mariadb" : "mysql" };
     return null;
   }
-  return (await versionOf(client, "SELECT sqlite_version() AS version")) === undefined ? null : { dialect: "sqlite", system: "sqlite" };
+  if ((await versionOf(client, "SELECT sqlite_version() AS version")) !== undefined) return { dialect: "sqlite", system: "sqlite" };
+  // Neither function answered: an engine without them, unless the database answers nothing at all.
+  await client.$queryRawUnsafe("SELECT 1");
+  return null;
 }
 
 async function versionOf(client: RawSqlClient, sql: string): Promise<string | undefined> {

@@ -101,7 +101,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   readonly #tableName: string;
   /** The database, asked on first use; `null`: one this store writes no SQL for (prune selects ids, then deletes). */
   #database: Promise<PrismaDatabase | null> | undefined;
-  #system: string | undefined;
+  /** The answer of {@link describeDatabase}, made once. */
+  #described: StoreDatabase | undefined;
   /** The one-statement prune failed on the table or columns (a mapped model without `tableName`): the model API prunes. */
   #rawPruneRefused = false;
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
@@ -176,7 +177,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
    * the database, so {@link describeDatabase} (or the first prune) asks it.
    */
   get database(): StoreDatabase | undefined {
-    return this.#system === undefined ? undefined : { system: this.#system, collection: this.#tableName };
+    return this.#described;
   }
 
   /** Asks the database what it is (`SELECT version()`, once per process) and returns {@link database}. */
@@ -203,26 +204,26 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
         );
       }
     }
-    try {
-      const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
-      if (rows.length === 0) return 0;
-      const { count } = await this.#sessions.deleteMany({
-        where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
-      });
-      return count;
-    } catch (error) {
-      // The database may not have answered the question either: ask again next time.
-      if (database === null) this.#database = undefined;
-      throw error;
-    }
+    const rows = await this.#sessions.findMany({ where: { expiresAt: { lte: now } }, select: { id: true }, take: limit });
+    if (rows.length === 0) return 0;
+    const { count } = await this.#sessions.deleteMany({
+      where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
+    });
+    return count;
   }
 
   async #askDatabase(): Promise<PrismaDatabase | null> {
     const client = this.#client;
     if (typeof client.$queryRawUnsafe !== "function" || typeof client.$executeRawUnsafe !== "function") return null;
-    const database = await databaseOf(client as RawSqlClient);
-    this.#system = database?.system;
-    return database;
+    try {
+      const database = await databaseOf(client as RawSqlClient);
+      if (database !== null) this.#described = { system: database.system, collection: this.#tableName };
+      return database;
+    } catch {
+      // The database did not answer: prune through the model API this time, and ask again next time.
+      this.#database = undefined;
+      return null;
+    }
   }
 
   async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {

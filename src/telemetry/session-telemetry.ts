@@ -43,11 +43,12 @@ export class SessionTelemetry {
   #meterProvider: unknown;
   #instruments: Instruments | undefined;
   readonly #database: () => StoreDatabase | undefined;
-  /** Until the store has told which database it is: awaited by the first spans. */
+  /** Until the store has told which database it is (a query): store calls wait for it within their timeout. */
   #described: Promise<unknown> | undefined;
   /** The metric attributes of each operation, for {@link #attributesDatabase}. */
   readonly #attributes = new Map<StoreOperation["name"], TelemetryAttributes>();
   #attributesDatabase: StoreDatabase | undefined;
+  #failureReported = false;
 
   /**
    * @param database which database the store writes to (read at each call: a TypeORM store knows its table once initialized).
@@ -68,56 +69,103 @@ export class SessionTelemetry {
     );
   }
 
+  /**
+   * The store call to run under the call's timeout: while the store is still finding out which
+   * database it is, it waits for that first (it is a query of the same database), so that even the
+   * first spans and metric points carry the database's attributes.
+   */
+  timed<T>(run: () => Promise<T>): () => Promise<T> {
+    const described = this.#described;
+    return described === undefined ? run : () => described.then(run);
+  }
+
   /** Counts what the events report: sessions created, destroyed, expired, revoked; logins, logouts, conflicts. */
   observe<TUserId extends UserId>(events: SessionEventDispatcher<TUserId>): void {
     if (!this.#api && !this.#instruments) return;
-    events.on("created", () => this.#metrics()?.created.add(1));
-    events.on("destroyed", () => this.#metrics()?.destroyed.add(1));
-    events.on("expired", () => this.#metrics()?.expired.add(1));
-    events.on("revoked", ({ count }) => this.#metrics()?.revoked.add(count));
-    events.on("login", () => this.#metrics()?.logins.add(1));
-    events.on("logout", () => this.#metrics()?.logouts.add(1));
-    events.on("conflict", ({ resolution }) => this.#metrics()?.conflicts.add(1, { [ATTRIBUTES.conflictResolution]: resolution }));
+    const count = (pick: (instruments: Instruments) => TelemetryCounter, value = 1, attributes?: TelemetryAttributes) =>
+      this.#safely(() => {
+        const instruments = this.#metrics();
+        if (instruments) pick(instruments).add(value, attributes);
+      });
+    events.on("created", () => count((m) => m.created));
+    events.on("destroyed", () => count((m) => m.destroyed));
+    events.on("expired", () => count((m) => m.expired));
+    events.on("revoked", ({ count: rows }) => count((m) => m.revoked, rows));
+    events.on("login", () => count((m) => m.logins));
+    events.on("logout", () => count((m) => m.logouts));
+    events.on("conflict", ({ resolution }) => count((m) => m.conflicts, 1, { [ATTRIBUTES.conflictResolution]: resolution }));
   }
 
   /** Records how many version-checked writes a commit's save took (1: no parallel save got in the way). */
   saved(attempts: number): void {
-    this.#metrics()?.saveAttempts.record(attempts);
+    this.#safely(() => this.#metrics()?.saveAttempts.record(attempts));
   }
 
-  /** Runs a store call inside a span, and records its duration, its error and what it found. */
+  /**
+   * Runs a store call inside a span, and records its duration, its error and what it found. A failing
+   * tracer or meter never fails the call nor changes its result: it is reported once, as a warning.
+   */
   async trace<T>(operation: StoreOperation, run: () => Promise<T>): Promise<T> {
-    if (this.#described) await this.#described;
-    const database = this.#database();
-    const span = this.#tracer?.startSpan(`${operation.name} ${database?.collection ?? SCOPE}`, {
-      kind: SPAN_KIND_CLIENT,
-      attributes: spanAttributes(database, operation),
-    });
+    const known = this.#database();
+    const span = this.#safely(() =>
+      this.#tracer?.startSpan(`${operation.name} ${known?.collection ?? SCOPE}`, { kind: SPAN_KIND_CLIENT, attributes: spanAttributes(known, operation) }),
+    );
     const started = performance.now();
+    let result: T;
     try {
-      const result = await run();
-      const instruments = this.#metrics();
-      instruments?.storeDuration.record(seconds(started), this.#metricAttributes(database, operation));
-      if (span?.isRecording()) setResultAttributes(span, operation, result);
-      if (operation.name === "prune") instruments?.pruned.add(result as number);
-      return result;
+      result = await run();
     } catch (error) {
-      const type = errorType(error);
-      const instruments = this.#metrics();
-      if (instruments) {
-        const failure = databaseAttributes(database, operation);
-        failure[ATTRIBUTES.errorType] = type;
-        instruments.storeDuration.record(seconds(started), failure);
-        instruments.storeErrors.add(1, failure);
-      }
-      if (span?.isRecording()) {
-        span.setAttribute(ATTRIBUTES.errorType, type);
-        if (error instanceof Error) span.recordException(error);
-        span.setStatus({ code: SPAN_STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
-      }
+      this.#safely(() => this.#recordFailure(span, known, operation, started, error));
       throw error;
-    } finally {
-      span?.end();
+    }
+    this.#safely(() => this.#recordSuccess(span, known, operation, started, result));
+    return result;
+  }
+
+  #recordSuccess(span: TelemetrySpan | undefined, known: StoreDatabase | undefined, operation: StoreOperation, started: number, result: unknown): void {
+    const database = this.#database();
+    const instruments = this.#metrics();
+    instruments?.storeDuration.record(seconds(started), this.#metricAttributes(database, operation));
+    if (operation.name === "prune") instruments?.pruned.add(result as number);
+    if (span === undefined) return;
+    if (span.isRecording()) {
+      if (known === undefined && database !== undefined) nameDatabase(span, database, operation);
+      setResultAttributes(span, operation, result);
+    }
+    span.end();
+  }
+
+  #recordFailure(span: TelemetrySpan | undefined, known: StoreDatabase | undefined, operation: StoreOperation, started: number, error: unknown): void {
+    const database = this.#database();
+    const type = errorType(error);
+    const instruments = this.#metrics();
+    if (instruments) {
+      const failure = databaseAttributes(database, operation);
+      failure[ATTRIBUTES.errorType] = type;
+      instruments.storeDuration.record(seconds(started), failure);
+      instruments.storeErrors.add(1, failure);
+    }
+    if (span === undefined) return;
+    if (span.isRecording()) {
+      if (known === undefined && database !== undefined) nameDatabase(span, database, operation);
+      span.setAttribute(ATTRIBUTES.errorType, type);
+      if (error instanceof Error) span.recordException(error);
+      span.setStatus({ code: SPAN_STATUS_ERROR, message: error instanceof Error ? error.message : String(error) });
+    }
+    span.end();
+  }
+
+  /** Runs telemetry work; an error of the app's tracer or meter is reported once, never thrown. */
+  #safely<R>(work: () => R): R | undefined {
+    try {
+      return work();
+    } catch (error) {
+      if (!this.#failureReported) {
+        this.#failureReported = true;
+        const reason = error instanceof Error ? error.message : String(error);
+        process.emitWarning(`sessionrow telemetry failed (the session work went on): ${reason}`, { code: "SESSIONROW_TELEMETRY_FAILED" });
+      }
+      return undefined;
     }
   }
 
@@ -198,6 +246,13 @@ function spanAttributes(database: StoreDatabase | undefined, operation: StoreOpe
 }
 
 /** What a call found: whether its row existed (load, update, touch), how many rows a prune batch deleted. */
+/** Names a span started before the store knew its database, once it does. */
+function nameDatabase(span: TelemetrySpan, database: StoreDatabase, operation: StoreOperation): void {
+  span.updateName(`${operation.name} ${database.collection}`);
+  const attributes = databaseAttributes(database, operation);
+  for (const key of Object.keys(attributes)) span.setAttribute(key, attributes[key]!);
+}
+
 function setResultAttributes(span: TelemetrySpan, operation: StoreOperation, result: unknown): void {
   switch (operation.name) {
     case "load":

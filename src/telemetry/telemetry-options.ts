@@ -14,6 +14,8 @@ export interface TelemetrySpan {
   setStatus(status: { code: number; message?: string }): unknown;
   /** Adds an `exception` event for a failure. */
   recordException(exception: Error): unknown;
+  /** Renames the span (once the store knows its table). */
+  updateName(name: string): unknown;
   /** Ends the span. */
   end(): void;
 }

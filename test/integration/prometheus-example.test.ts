@@ -50,5 +50,5 @@ describe("examples/opentelemetry/prometheus.ts (the README's Prometheus sample)"
         .map((match) => [match[1], Number(match[2])]),
     );
     expect(durationCounts).toEqual({ insert: 3, load: 4, update: 3, delete: 1, prune: 2 });
-  });
+  }, 90_000);
 });
