@@ -83,7 +83,7 @@ const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Stores sessions with the app's generated Prisma client, on any database Prisma supports. Every
- * method is one statement (`deleteExpired` too, through raw SQL, where the client reveals its provider).
+ * method is one statement (`deleteExpired` too, through raw SQL, on PostgreSQL, MySQL/MariaDB and SQLite).
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
