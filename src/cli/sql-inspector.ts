@@ -1,6 +1,6 @@
 import type { UserId } from "../session-store.js";
 import { METADATA_COLUMNS, toSessionMetadata } from "../stores/session-row.js";
-import { placeholder, quoteIdentifier, sqlTimestamp, type SqlExecutor } from "../stores/sql/sql-executor.js";
+import { SqlSyntax, type SqlExecutor } from "../stores/sql/sql-executor.js";
 import type { SessionInspector, SessionPage, SessionStats } from "./session-source.js";
 
 /**
@@ -9,48 +9,50 @@ import type { SessionInspector, SessionPage, SessionStats } from "./session-sour
  */
 export class SqlInspector implements SessionInspector {
   readonly #executor: SqlExecutor;
+  readonly #sql: SqlSyntax;
   /** The table as given (optionally schema-qualified), for the size lookup. */
   readonly #tablePath: string;
   readonly #table: string;
 
   constructor(executor: SqlExecutor, table: string) {
     this.#executor = executor;
+    this.#sql = new SqlSyntax(executor.dialect);
     this.#tablePath = table;
-    this.#table = quoteIdentifier(executor.dialect, table);
+    this.#table = this.#sql.identifier(table);
   }
 
   async countExpired(now: Date): Promise<number> {
     const [row] = await this.#executor.rows<{ count: unknown }>(
-      `SELECT COUNT(*) AS count FROM ${this.#table} WHERE ${this.#column("expiresAt")} <= ${this.#param(1)}`,
-      [this.#date(now)],
+      `SELECT COUNT(*) AS count FROM ${this.#table} WHERE ${this.#sql.identifier("expiresAt")} <= ${this.#sql.param(1)}`,
+      [this.#sql.timestamp(now)],
     );
     return Number(row?.count ?? 0);
   }
 
   async list(query: { now: Date; userId?: UserId; limit: number | null }): Promise<SessionPage> {
-    const params: unknown[] = [this.#date(query.now)];
-    let sql = `SELECT ${METADATA_COLUMNS.map((column) => this.#column(column)).join(", ")} FROM ${this.#table} WHERE ${this.#column("expiresAt")} > ${this.#param(1)}`;
-    if (query.userId !== undefined) sql += ` AND ${this.#column("userId")} = ${this.#param(params.push(query.userId))}`;
-    sql += ` ORDER BY ${this.#column("lastSeenAt")} DESC, ${this.#column("id")} ASC`;
-    if (query.limit !== null) sql += ` LIMIT ${this.#param(params.push(query.limit + 1))}`;
+    const params: unknown[] = [this.#sql.timestamp(query.now)];
+    let sql = `SELECT ${METADATA_COLUMNS.map((column) => this.#sql.identifier(column)).join(", ")} FROM ${this.#table} WHERE ${this.#sql.identifier("expiresAt")} > ${this.#sql.param(1)}`;
+    if (query.userId !== undefined) sql += ` AND ${this.#sql.identifier("userId")} = ${this.#sql.param(params.push(query.userId))}`;
+    sql += ` ORDER BY ${this.#sql.identifier("lastSeenAt")} DESC, ${this.#sql.identifier("id")} ASC`;
+    if (query.limit !== null) sql += ` LIMIT ${this.#sql.param(params.push(query.limit + 1))}`;
     const rows = await this.#executor.rows<Record<string, unknown>>(sql, params);
     const sessions = rows.slice(0, query.limit ?? rows.length).map((row) => toSessionMetadata(row));
     return { sessions, more: rows.length > sessions.length };
   }
 
   async stats(now: Date, top: number): Promise<SessionStats> {
-    const [expiresAt, userId] = [this.#column("expiresAt"), this.#column("userId")];
+    const [expiresAt, userId] = [this.#sql.identifier("expiresAt"), this.#sql.identifier("userId")];
     const [totals] = await this.#executor.rows<{ total: unknown; expired: unknown; activeWithUser: unknown }>(
-      `SELECT COUNT(*) AS ${this.#column("total")}, ` +
-        `COALESCE(SUM(CASE WHEN ${expiresAt} <= ${this.#param(1)} THEN 1 ELSE 0 END), 0) AS ${this.#column("expired")}, ` +
-        `COALESCE(SUM(CASE WHEN ${expiresAt} > ${this.#param(2)} AND ${userId} IS NOT NULL THEN 1 ELSE 0 END), 0) AS ${this.#column("activeWithUser")} ` +
+      `SELECT COUNT(*) AS ${this.#sql.identifier("total")}, ` +
+        `COALESCE(SUM(CASE WHEN ${expiresAt} <= ${this.#sql.param(1)} THEN 1 ELSE 0 END), 0) AS ${this.#sql.identifier("expired")}, ` +
+        `COALESCE(SUM(CASE WHEN ${expiresAt} > ${this.#sql.param(2)} AND ${userId} IS NOT NULL THEN 1 ELSE 0 END), 0) AS ${this.#sql.identifier("activeWithUser")} ` +
         `FROM ${this.#table}`,
-      [this.#date(now), this.#date(now)],
+      [this.#sql.timestamp(now), this.#sql.timestamp(now)],
     );
     const users = await this.#executor.rows<{ userId: UserId; sessions: unknown }>(
-      `SELECT ${userId} AS ${this.#column("userId")}, COUNT(*) AS ${this.#column("sessions")} FROM ${this.#table} ` +
-        `WHERE ${userId} IS NOT NULL AND ${expiresAt} > ${this.#param(1)} GROUP BY ${userId} ORDER BY COUNT(*) DESC, ${userId} ASC LIMIT ${this.#param(2)}`,
-      [this.#date(now), top],
+      `SELECT ${userId} AS ${this.#sql.identifier("userId")}, COUNT(*) AS ${this.#sql.identifier("sessions")} FROM ${this.#table} ` +
+        `WHERE ${userId} IS NOT NULL AND ${expiresAt} > ${this.#sql.param(1)} GROUP BY ${userId} ORDER BY COUNT(*) DESC, ${userId} ASC LIMIT ${this.#sql.param(2)}`,
+      [this.#sql.timestamp(now), top],
     );
     const total = Number(totals?.total ?? 0);
     const expired = Number(totals?.expired ?? 0);
@@ -77,17 +79,5 @@ export class SqlInspector implements SessionInspector {
           );
     const size = row?.size;
     return size === null || size === undefined ? null : Number(size);
-  }
-
-  #date(date: Date): string {
-    return sqlTimestamp(this.#executor.dialect, date);
-  }
-
-  #column(name: string): string {
-    return quoteIdentifier(this.#executor.dialect, name);
-  }
-
-  #param(index: number): string {
-    return placeholder(this.#executor.dialect, index);
   }
 }

@@ -24,13 +24,23 @@ export function quoteIdentifier(dialect: SqlDialect, path: string): string {
     .join(".");
 }
 
-/** The placeholder of the `index`-th parameter (1-based). */
-export function placeholder(dialect: SqlDialect, index: number): string {
-  return dialect === "postgres" ? `$${index}` : "?";
-}
+/** The identifiers, placeholders and timestamps of hand-written SQL in one dialect. */
+export class SqlSyntax {
+  constructor(readonly dialect: SqlDialect) {}
 
-/** A timestamp as UTC text: right for PostgreSQL's timestamptz and timestamp alike, and for MySQL's DATETIME(3). */
-export function sqlTimestamp(dialect: SqlDialect, date: Date): string {
-  const iso = date.toISOString();
-  return dialect === "mysql" ? iso.slice(0, 23).replace("T", " ") : iso;
+  /** A quoted table or column name (a dotted path part by part). */
+  identifier(path: string): string {
+    return quoteIdentifier(this.dialect, path);
+  }
+
+  /** The placeholder of the `index`-th parameter (1-based): `$1` on PostgreSQL, `?` elsewhere. */
+  param(index: number): string {
+    return this.dialect === "postgres" ? `$${index}` : "?";
+  }
+
+  /** A timestamp as UTC text: right for PostgreSQL's timestamptz and timestamp alike, and for MySQL's DATETIME(3). */
+  timestamp(date: Date): string {
+    const iso = date.toISOString();
+    return this.dialect === "mysql" ? iso.slice(0, 23).replace("T", " ") : iso;
+  }
 }
