@@ -10,7 +10,8 @@ import type {
 import { SessionConfigError } from "../errors.js";
 import { SESSION_COLUMNS, toSessionRecord } from "./session-row.js";
 import { matchedRows } from "./sql/matched-rows.js";
-import { sessionDialectOf, type SessionDialect } from "../typeorm/session-table.js";
+import type { SqlDialect } from "./sql/sql-executor.js";
+import { sessionDialectOf } from "../typeorm/session-table.js";
 import type {
   IterateOptions,
   LoadedSession,
@@ -134,7 +135,7 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   readonly capabilities: StoreCapabilities;
   readonly #dataSource: DataSource;
   readonly #options: TypeORMStoreOptions;
-  readonly #dialect: SessionDialect;
+  readonly #dialect: SqlDialect;
   #table: SessionTable | undefined;
 
   /**
@@ -287,7 +288,7 @@ function liveAt(table: SessionTable, now: Date): [string, { liveAt: Date }] {
   return [`${table.sql.expiresAt} > :liveAt AND ${table.sql.absoluteExpiresAt} > :liveAt`, { liveAt: now }];
 }
 
-function dialectOf(type: string): SessionDialect {
+function dialectOf(type: string): SqlDialect {
   const dialect = sessionDialectOf(type);
   if (dialect === null) {
     throw new SessionConfigError(`TypeORMStore supports PostgreSQL, MySQL/MariaDB and SQLite DataSources, not "${type}"`);

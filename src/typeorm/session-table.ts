@@ -1,14 +1,13 @@
+import type { SqlDialect } from "../stores/sql/sql-executor.js";
+
 /**
  * The databases the session entity and migration support, named as in the DataSource's `type`:
  * PostgreSQL (also PGlite), MySQL/MariaDB, and SQLite through any of TypeORM's SQLite drivers.
  */
 export type SessionDatabaseType = "postgres" | "mysql" | "mariadb" | "better-sqlite3" | "sqlite" | "sqljs";
 
-/** The SQL dialect families the session table is written for. */
-export type SessionDialect = "postgres" | "mysql" | "sqlite";
-
 /** The dialect of a DataSource `type`, or null for a database sessionrow does not support. */
-export function sessionDialectOf(type: string): SessionDialect | null {
+export function sessionDialectOf(type: string): SqlDialect | null {
   switch (type) {
     case "postgres":
       return "postgres";
