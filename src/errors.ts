@@ -109,13 +109,23 @@ const FOREIGN_KEY_VIOLATION_CODES: ReadonlySet<unknown> = new Set([
 
 /**
  * Prisma's P2003, PostgreSQL's 23503, MySQL's 1452 and SQLite's SQLITE_CONSTRAINT_FOREIGNKEY (as
- * better-sqlite3 and libsql name it), on the error or the driver error it wraps.
+ * better-sqlite3 and libsql name it), on the error or the driver error it wraps (a Prisma raw
+ * query's in `meta.driverAdapterError`).
  */
 function isForeignKeyViolation(error: unknown): boolean {
-  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 4; depth++) {
-    const { code, errno, driverError, cause } = current as { code?: unknown; errno?: unknown; driverError?: unknown; cause?: unknown };
-    if (FOREIGN_KEY_VIOLATION_CODES.has(code) || errno === 1452) return true;
-    current = driverError ?? cause;
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 5; depth++) {
+    const { code, errno, originalCode, kind, driverError, meta, cause } = current as {
+      code?: unknown;
+      errno?: unknown;
+      originalCode?: unknown;
+      kind?: unknown;
+      driverError?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+    };
+    if (FOREIGN_KEY_VIOLATION_CODES.has(code) || FOREIGN_KEY_VIOLATION_CODES.has(originalCode) || errno === 1452 || originalCode === "1452") return true;
+    if (kind === "ForeignKeyConstraintViolation") return true;
+    current = driverError ?? meta?.driverAdapterError ?? cause;
   }
   return false;
 }

@@ -1,6 +1,11 @@
 import { SessionConfigError } from "../errors.js";
 import { databaseOf, type PrismaDatabase, type RawSqlClient } from "./prisma-dialect.js";
+import { prismaExecutor } from "./sql/prisma-executor.js";
 import { pruneStatementFor } from "./sql/prune-statement.js";
+import { plainCodec } from "./sql/session-row-codec.js";
+import { JOINED_SESSION_PREFIX, SessionStatements } from "./sql/session-statements.js";
+import { SqlSessionRows } from "./sql/sql-session-rows.js";
+import { UserDecodingCheck } from "./sql/user-decoding-check.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
@@ -77,9 +82,38 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * @example { sessionModel: "userSession", tableName: "user_sessions" } // model UserSession { ... @@map("user_sessions") }
    */
   tableName?: string;
+  /**
+   * The user table as the database names it, for loading a session and its user in one raw-SQL
+   * statement: the user model's `@@map` name, schema-qualified when Prisma's queries are.
+   * @default the user model's name: `userModel` with its first letter upper-cased ("User")
+   */
+  userTableName?: string;
+  /**
+   * Send sessionrow's own statements (load, load with user, insert, version-checked update, touch,
+   * delete) as hand-written SQL through the client's raw-query API (`$queryRawUnsafe`) instead of the
+   * model API: the same statements, without the query engine's cost per call (about half of it).
+   * On PostgreSQL and MySQL/MariaDB; SQLite and other databases use the model API. The store checks
+   * once that the table has the expected columns, and once that the user rows it decodes equal the
+   * model's (see README "Raw SQL"); where not, it uses the model API and warns. `false` sends
+   * everything through the model API, e.g. for client extensions that must see every session query.
+   * @default true
+   */
+  rawSql?: boolean;
+}
+
+/** sessionrow's own statements as raw SQL through the client, once they are known to fit the database. */
+interface RawSqlPath<TUserId extends UserId, TUser> {
+  rows: SqlSessionRows<TUserId, TUser>;
+  /** The user table answered the joined SELECT. */
+  joinsUsers: boolean;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
+
+/** The raw-SQL path is not known yet: the database did not answer. */
+const RETRY = Symbol("retry");
+/** The raw-SQL path does not fit this database or table: the model API sends every statement. */
+const MODEL_API = Symbol("model API");
 
 /**
  * Stores sessions with the app's generated Prisma client, on any database Prisma supports. Every
@@ -105,6 +139,14 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   #described: StoreDatabase | undefined;
   /** The one-statement prune failed on the table or columns (a mapped model without `tableName`): the model API prunes. */
   #rawPruneRefused = false;
+  readonly #rawSql: boolean;
+  readonly #userTableName: string;
+  /** The raw-SQL path: not asked yet, being found out, found, or not fit (the model API). */
+  #rawSqlPath: Promise<RawSqlPath<TUserId, TUser> | null> | RawSqlPath<TUserId, TUser> | typeof MODEL_API | undefined;
+  readonly #userCheck = new UserDecodingCheck(
+    "the user rows read by raw SQL differ from the Prisma client's (a field mapped with @map, an omitted field or a client extension); " +
+      "loading users through the model API instead. Set { userTableName } if the user model is mapped with @@map.",
+  );
   /** `relationLoadStrategy: "join"` needs the app's `relationJoins` preview feature; found out on first use. */
   #joinStrategy: "unknown" | "join" | "unsupported" = "unknown";
 
@@ -115,10 +157,28 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#users = delegate(client, userModel, "userModel");
     this.#userRelation = options.userRelation ?? "user";
     this.#client = client as Partial<RawSqlClient>;
-    this.#tableName = options.tableName ?? sessionModel.charAt(0).toUpperCase() + sessionModel.slice(1);
+    this.#tableName = options.tableName ?? capitalized(sessionModel);
+    this.#userTableName = options.userTableName ?? capitalized(userModel);
+    this.#rawSql = options.rawSql ?? true;
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
+    const raw = await this.#rawSqlRows();
+    if (raw !== null) {
+      if (!options.withUser) return raw.rows.load(id);
+      if (raw.joinsUsers && !this.#userCheck.refused) return this.#loadWithRawUser(raw.rows, id);
+    }
+    return this.#modelLoad(id, options);
+  }
+
+  async #loadWithRawUser(rows: SqlSessionRows<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
+    const loaded = await rows.loadWithUser(id, userColumns as (row: Record<string, unknown>) => TUser);
+    if (loaded === null || loaded.user === null || loaded.user === undefined || this.#userCheck.trusted) return loaded;
+    const fromModel = (await this.loadUser(loaded.record.userId as TUserId)) as TUser | null;
+    return { record: loaded.record, user: this.#userCheck.settle<TUser>(loaded.user, fromModel) };
+  }
+
+  async #modelLoad(id: string, options: { withUser?: boolean }): Promise<LoadedSession<TUserId, TUser> | null> {
     if (!options.withUser) {
       const row = await this.#sessions.findUnique({ where: { id } });
       return row ? { record: toSessionRecord<TUserId>(row) } : null;
@@ -129,10 +189,14 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async insert(record: SessionRecord<TUserId>): Promise<void> {
+    const raw = await this.#rawSqlRows();
+    if (raw !== null) return raw.rows.insert(record);
     await this.#sessions.create({ data: { ...record } });
   }
 
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const raw = await this.#rawSqlRows();
+    if (raw !== null) return raw.rows.updateIfVersion(id, expectedVersion, update);
     const { count } = await this.#sessions.updateMany({
       where: { id, version: expectedVersion, ...liveAt(update.updatedAt) },
       data: {
@@ -149,6 +213,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const raw = await this.#rawSqlRows();
+    if (raw !== null) return raw.rows.touch(id, touch);
     const { count } = await this.#sessions.updateMany({
       where: { id, ...liveAt(touch.lastSeenAt) },
       data: { lastSeenAt: touch.lastSeenAt, expiresAt: touch.expiresAt },
@@ -157,6 +223,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async delete(id: string): Promise<void> {
+    const raw = await this.#rawSqlRows();
+    if (raw !== null) return raw.rows.delete(id);
     // deleteMany, not delete: a missing row is not an error (no P2025 to catch).
     await this.#sessions.deleteMany({ where: { id } });
   }
@@ -212,6 +280,53 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     return count;
   }
 
+  /** The raw-SQL path, once found out; `null` for the model API. */
+  #rawSqlRows(): RawSqlPath<TUserId, TUser> | null | Promise<RawSqlPath<TUserId, TUser> | null> {
+    if (!this.#rawSql || this.#rawSqlPath === MODEL_API) return null;
+    this.#rawSqlPath ??= this.#findRawSqlPath().then(
+      (path) => {
+        this.#rawSqlPath = path === RETRY ? undefined : (path ?? MODEL_API);
+        return path === RETRY ? null : path;
+      },
+      (error: unknown) => {
+        this.#rawSqlPath = undefined;
+        throw error;
+      },
+    );
+    return this.#rawSqlPath;
+  }
+
+  /**
+   * Whether the raw statements fit: a database sessionrow writes SQL for, and a table that answers
+   * them (one SELECT each, once per store). A database that does not answer is asked again next time.
+   */
+  async #findRawSqlPath(): Promise<RawSqlPath<TUserId, TUser> | null | typeof RETRY> {
+    this.#database ??= this.#askDatabase();
+    const database = await this.#database;
+    // #askDatabase forgets a database that did not answer: the model API this time, ask again next time.
+    if (database === null) return this.#database === undefined ? RETRY : null;
+    if (database.dialect === "sqlite") return null;
+    const executor = prismaExecutor(this.#client as RawSqlClient, database.dialect);
+    const statements = new SessionStatements(database.dialect, this.#tableName, { users: { table: this.#userTableName, key: "id" } });
+    if (!(await answers(executor.rows(statements.load, [""])))) {
+      process.emitWarning(
+        `sessionrow: the table "${this.#tableName}" does not answer sessionrow's raw SQL (no such table or columns); using the Prisma model API instead. ` +
+          "If the session model is mapped with @@map or a schema, pass { tableName } as the database names it.",
+        { code: "SESSIONROW_RAW_SQL_TABLE" },
+      );
+      return null;
+    }
+    const joinsUsers = await answers(executor.rows(statements.loadWithUser!, [""]));
+    if (!joinsUsers) {
+      process.emitWarning(
+        `sessionrow: the user table "${this.#userTableName}" does not answer sessionrow's raw SQL; loading users through the Prisma model API. ` +
+          "If the user model is mapped with @@map or a schema, pass { userTableName } as the database names it.",
+        { code: "SESSIONROW_RAW_SQL_TABLE" },
+      );
+    }
+    return { rows: new SqlSessionRows(executor, statements, plainCodec(database.dialect)), joinsUsers };
+  }
+
   async #askDatabase(): Promise<PrismaDatabase | null> {
     const client = this.#client;
     if (typeof client.$queryRawUnsafe !== "function" || typeof client.$executeRawUnsafe !== "function") return null;
@@ -262,6 +377,28 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       }
       throw error;
     }
+  }
+}
+
+function capitalized(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** The user's columns of a joined row: every column but the session's. */
+function userColumns(row: Record<string, unknown>): Record<string, unknown> {
+  const user: Record<string, unknown> = {};
+  for (const key in row) if (!key.startsWith(JOINED_SESSION_PREFIX)) user[key] = row[key];
+  return user;
+}
+
+/** Whether a probe statement ran: `false` when it found no such table or column, the error otherwise. */
+async function answers(probe: Promise<unknown>): Promise<boolean> {
+  try {
+    await probe;
+    return true;
+  } catch (error) {
+    if (isMissingTable(error)) return false;
+    throw error;
   }
 }
 

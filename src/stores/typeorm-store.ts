@@ -12,6 +12,8 @@ import { SESSION_COLUMNS, toSessionRecord } from "./session-row.js";
 import { matchedRows } from "./sql/matched-rows.js";
 import type { SqlDialect } from "./sql/sql-executor.js";
 import { sessionDialectOf } from "../typeorm/session-table.js";
+import { UserDecodingCheck } from "./sql/user-decoding-check.js";
+import { typeormRawSql, type TypeORMRawSql } from "./typeorm-raw-sql.js";
 import type {
   IterateOptions,
   LoadedSession,
@@ -86,6 +88,18 @@ export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined =
    * @example { userEntity: User }
    */
   userEntity?: U;
+  /**
+   * Send sessionrow's own statements (load, load with user, insert, version-checked update, touch,
+   * delete) as hand-written SQL through the DataSource (`queryRunner.query`) instead of the query
+   * builder: the same statements and values, without the builder's cost per call. On PostgreSQL and
+   * MySQL/MariaDB; SQLite uses the query builder. Users are built from the joined row as the query
+   * builder builds them, checked once against TypeORM's own (see README "Raw SQL"); a User entity
+   * with after-load listeners or subscribers, relation ids or counts, or virtual columns is loaded by
+   * TypeORM. `false` sends everything through the query builder, e.g. for subscribers that must see
+   * the session entity's updates.
+   * @default true
+   */
+  rawSql?: boolean;
 }
 
 /** What a store needs to know about the session entity, resolved from the DataSource's metadata. */
@@ -98,6 +112,8 @@ interface SessionTable {
   userKey: string;
   /** The table (with its schema, if any) and the database, as telemetry reports them. */
   database: StoreDatabase;
+  /** sessionrow's own statements as raw SQL, or `null` for the query builder. */
+  raw: TypeORMRawSql<UserId, unknown> | null;
 }
 
 
@@ -137,6 +153,9 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   readonly #options: TypeORMStoreOptions;
   readonly #dialect: SqlDialect;
   #table: SessionTable | undefined;
+  readonly #userCheck = new UserDecodingCheck(
+    "the user entities read by raw SQL differ from TypeORM's own; loading users through the query builder instead.",
+  );
 
   /**
    * @param dataSource the app's DataSource, with the session entity among its `entities`.
@@ -152,6 +171,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
+    const raw = this.#raw();
+    if (raw !== null) {
+      if (!options.withUser) return raw.rows.load(id);
+      if (raw.decodeUser !== null && !this.#userCheck.refused) return this.#loadWithRawUser(raw, id);
+    }
     const query = this.#resolve().sessions.createQueryBuilder("session").where("session.id = :id", { id });
     if (options.withUser) query.leftJoinAndSelect("session.user", "user");
     const row = await query.getOne();
@@ -160,11 +184,22 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
     return options.withUser ? { record, user: (row.user ?? null) as TUser | null } : { record };
   }
 
+  async #loadWithRawUser(raw: TypeORMRawSql<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
+    const loaded = await raw.rows.loadWithUser(id, raw.decodeUser!);
+    if (loaded === null || loaded.user === null || loaded.user === undefined || this.#userCheck.trusted) return loaded;
+    const fromTypeORM = await this.loadUser(loaded.record.userId as TUserId);
+    return { record: loaded.record, user: this.#userCheck.settle<TUser>(loaded.user, fromTypeORM) };
+  }
+
   async insert(record: SessionRecord<TUserId>): Promise<void> {
+    const raw = this.#raw();
+    if (raw !== null) return raw.rows.insert(record);
     await this.#resolve().sessions.createQueryBuilder().insert().values({ ...record }).updateEntity(false).execute();
   }
 
   async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const raw = this.#raw();
+    if (raw !== null) return raw.rows.updateIfVersion(id, expectedVersion, update);
     const table = this.#resolve();
     const query = table.sessions
       .createQueryBuilder()
@@ -176,6 +211,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const raw = this.#raw();
+    if (raw !== null) return raw.rows.touch(id, touch);
     const table = this.#resolve();
     const query = table.sessions
       .createQueryBuilder()
@@ -187,6 +224,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   }
 
   async delete(id: string): Promise<void> {
+    const raw = this.#raw();
+    if (raw !== null) return raw.rows.delete(id);
     const table = this.#resolve();
     await table.sessions.createQueryBuilder().delete().where(`${table.sql.id} = :id`, { id }).execute();
   }
@@ -278,8 +317,12 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   }
 
   #resolve(): SessionTable {
-    this.#table ??= resolveSessionTable(this.#dataSource, this.#options);
+    this.#table ??= resolveSessionTable(this.#dataSource, this.#options, this.#dialect);
     return this.#table;
+  }
+
+  #raw(): TypeORMRawSql<TUserId, TUser> | null {
+    return this.#resolve().raw as TypeORMRawSql<TUserId, TUser> | null;
   }
 }
 
@@ -305,7 +348,7 @@ function capabilitiesOf(options: TypeORMDataSourceLike["options"]): StoreCapabil
 }
 
 /** Finds and checks the session entity's metadata: the columns the store writes and a `user` relation. */
-function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOptions): SessionTable {
+function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOptions, dialect: SqlDialect): SessionTable {
   const candidates =
     options.entity !== undefined
       ? [metadataOf(dataSource, options.entity)]
@@ -324,6 +367,8 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
   const relation = metadata.findRelationWithPropertyPath("user")!;
   const escape = (name: string) => dataSource.driver.escape(name);
   const column = (property: string) => escape(metadata.findColumnWithPropertyPath(property)!.databaseName);
+  const userKey = relation.joinColumns[0]!.referencedColumn!;
+  const rawSql = (options.rawSql ?? true) && dialect !== "sqlite";
   return {
     sessions: dataSource.getRepository(metadata.target),
     users: dataSource.getRepository(relation.inverseEntityMetadata.target),
@@ -335,12 +380,13 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       expiresAt: column("expiresAt"),
       absoluteExpiresAt: column("absoluteExpiresAt"),
     },
-    userKey: relation.joinColumns[0]!.referencedColumn!.propertyName,
+    userKey: userKey.propertyName,
     database: {
       system: systemOf(dataSource.options.type),
       collection: metadata.tablePath,
       ...databaseName(dataSource),
     },
+    raw: rawSql ? typeormRawSql(dataSource, dialect as "postgres" | "mysql", metadata, relation.inverseEntityMetadata, userKey.databaseName) : null,
   };
 }
 

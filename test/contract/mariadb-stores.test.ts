@@ -34,6 +34,10 @@ const typeormStores = typeormFixtures(() => typeorm, "mariadb");
 describeStoreContract("TypeORMStore on MariaDB (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on MariaDB (uuid user ids)", "string", typeormStores.string);
 
+// The same contract with the ORM's query API instead of sessionrow's raw SQL (option rawSql: false).
+describeStoreContract("PrismaStore on MariaDB through the model API (int user ids)", "int", prismaFixtures(() => prismaDatabase.prisma, "mariadb", { rawSql: false }).int);
+describeStoreContract("TypeORMStore on MariaDB through the query builder (uuid user ids)", "string", typeormFixtures(() => typeorm, "mariadb", { rawSql: false }).string);
+
 describeTypeORMSpecifics("MariaDB", () => typeorm);
 
 describe("MariaDB specifics", () => {

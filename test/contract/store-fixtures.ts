@@ -17,14 +17,19 @@ interface PrismaTestClient {
   };
 }
 
+/** Which statements a store sends: its own SQL through the ORM's raw-query API (the default), or the ORM's query API. */
+export interface StorePath {
+  rawSql?: boolean;
+}
+
 /**
  * Contract fixtures for a Prisma client, with int (User) and string (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
  */
-export function prismaFixtures(client: () => PrismaTestClient, system: string) {
+export function prismaFixtures(client: () => PrismaTestClient, system: string, path: StorePath = {}) {
   return {
     int: async (): Promise<StoreFixture<number>> => ({
-      store: new PrismaStore<number, { id: number }>(client()),
+      store: new PrismaStore<number, { id: number }>(client(), path),
       database: { system, collection: "Session" },
       createUser: async () => (await client().user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
       deleteUser: async (id) => {
@@ -33,7 +38,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string) {
       close: async () => undefined,
     }),
     string: async (): Promise<StoreFixture<string>> => ({
-      store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account" }),
+      store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account", ...path }),
       database: { system, collection: "AccountSession" },
       createUser: async () => (await client().account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
       deleteUser: async (id) => {
@@ -48,7 +53,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string) {
  * Contract fixtures for a TypeORM DataSource, with int (User) and uuid (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
  */
-export function typeormFixtures(database: () => TypeORMTestDatabase, system: string) {
+export function typeormFixtures(database: () => TypeORMTestDatabase, system: string, path: StorePath = {}) {
   function fixture<TUserId extends UserId>(
     entity: "Session" | "AccountSession",
     userEntity: typeof User | typeof Account,
@@ -58,7 +63,7 @@ export function typeormFixtures(database: () => TypeORMTestDatabase, system: str
       const db = database();
       const users = db.dataSource.getRepository<{ id: TUserId; email: string }>(userEntity);
       return {
-        store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity] }),
+        store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity], ...path }),
         database: { system, collection: entity === "Session" ? "session" : "account_session" },
         createUser: async () => (await users.save(newUser())).id,
         deleteUser: async (id) => {

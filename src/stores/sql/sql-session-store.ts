@@ -11,6 +11,9 @@ import type {
 } from "../../session-store.js";
 import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
 import { pruneStatementFor } from "./prune-statement.js";
+import { plainCodec, type SessionRowCodec } from "./session-row-codec.js";
+import { SessionStatements } from "./session-statements.js";
+import { SqlSessionRows } from "./sql-session-rows.js";
 import { SqlSyntax, type SqlExecutor } from "./sql-executor.js";
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -28,53 +31,42 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   readonly #tablePath: string;
   readonly #table: string;
   readonly #columns: string;
+  readonly #codec: SessionRowCodec;
+  readonly #rows: SqlSessionRows<TUserId, never>;
 
   /** @param table the session table, optionally schema-qualified (`"auth.Session"`). */
   constructor(executor: SqlExecutor, table: string) {
     this.#executor = executor;
     this.#sql = new SqlSyntax(executor.dialect);
+    this.#codec = plainCodec(executor.dialect);
     this.#tablePath = table;
     this.#table = this.#sql.identifier(table);
     this.#columns = SESSION_COLUMNS.map((column) => this.#sql.identifier(column)).join(", ");
+    this.#rows = new SqlSessionRows(executor, new SessionStatements(executor.dialect, table), this.#codec);
   }
 
-  async load(id: string): Promise<LoadedSession<TUserId, never> | null> {
-    const [row] = await this.#rows(`SELECT ${this.#columns} FROM ${this.#table} WHERE ${this.#sql.identifier("id")} = ${this.#sql.param(1)}`, [id]);
-    return row === undefined ? null : { record: row };
+  load(id: string): Promise<LoadedSession<TUserId, never> | null> {
+    return this.#rows.load(id);
   }
 
-  async insert(record: SessionRecord<TUserId>): Promise<void> {
-    const values = SESSION_COLUMNS.map((column) => this.#value(column, record[column]));
-    const params = values.map((_, index) => this.#sql.param(index + 1)).join(", ");
-    await this.#executor.run(`INSERT INTO ${this.#table} (${this.#columns}) VALUES (${params})`, values);
+  insert(record: SessionRecord<TUserId>): Promise<void> {
+    return this.#rows.insert(record);
   }
 
-  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
-    // `id` too: a rotated session (login, regenerate) moves to the hash of its new token.
-    const columns = ["id", "userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const;
-    const set = columns.map((column, index) => `${this.#sql.identifier(column)} = ${this.#sql.param(index + 1)}`).join(", ");
-    const where =
-      `${this.#sql.identifier("id")} = ${this.#sql.param(columns.length + 1)} AND ${this.#sql.identifier("version")} = ${this.#sql.param(columns.length + 2)} AND ` +
-      this.#liveAt(columns.length + 3);
-    const now = this.#sql.timestamp(update.updatedAt);
-    const values = [...columns.map((column) => this.#value(column, update[column])), id, expectedVersion, now, now];
-    return (await this.#executor.run(`UPDATE ${this.#table} SET ${set} WHERE ${where}`, values)) > 0;
+  updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    return this.#rows.updateIfVersion(id, expectedVersion, update);
   }
 
-  async touch(id: string, touch: SessionTouch): Promise<boolean> {
-    const sql =
-      `UPDATE ${this.#table} SET ${this.#sql.identifier("lastSeenAt")} = ${this.#sql.param(1)}, ${this.#sql.identifier("expiresAt")} = ${this.#sql.param(2)} ` +
-      `WHERE ${this.#sql.identifier("id")} = ${this.#sql.param(3)} AND ${this.#liveAt(4)}`;
-    const lastSeenAt = this.#sql.timestamp(touch.lastSeenAt);
-    return (await this.#executor.run(sql, [lastSeenAt, this.#sql.timestamp(touch.expiresAt), id, lastSeenAt, lastSeenAt])) > 0;
+  touch(id: string, touch: SessionTouch): Promise<boolean> {
+    return this.#rows.touch(id, touch);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.#executor.run(`DELETE FROM ${this.#table} WHERE ${this.#sql.identifier("id")} = ${this.#sql.param(1)}`, [id]);
+  delete(id: string): Promise<void> {
+    return this.#rows.delete(id);
   }
 
   listByUser(userId: TUserId): Promise<SessionRecord<TUserId>[]> {
-    return this.#rows(
+    return this.#select(
       `SELECT ${this.#columns} FROM ${this.#table} WHERE ${this.#sql.identifier("userId")} = ${this.#sql.param(1)} ORDER BY ${this.#sql.identifier("createdAt")} DESC`,
       [userId],
     );
@@ -100,7 +92,7 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
       if (after !== undefined) conditions.push(`${this.#sql.identifier("id")} > ${this.#sql.param(params.push(after))}`);
       const where = conditions.length === 0 ? "" : ` WHERE ${conditions.join(" AND ")}`;
       const limit = this.#sql.param(params.push(batchSize));
-      const rows = await this.#rows(`SELECT ${this.#columns} FROM ${this.#table}${where} ORDER BY ${this.#sql.identifier("id")} LIMIT ${limit}`, params);
+      const rows = await this.#select(`SELECT ${this.#columns} FROM ${this.#table}${where} ORDER BY ${this.#sql.identifier("id")} LIMIT ${limit}`, params);
       yield* rows;
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1]!.id;
@@ -111,18 +103,8 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
     return Promise.reject(new SessionConfigError("This store was opened on a database URL and knows no user table: it cannot load users"));
   }
 
-  async #rows(sql: string, params: readonly unknown[]): Promise<SessionRecord<TUserId>[]> {
+  async #select(sql: string, params: readonly unknown[]): Promise<SessionRecord<TUserId>[]> {
     const rows = await this.#executor.rows<Record<string, unknown>>(sql, params);
-    return rows.map((row) => toSessionRecord<TUserId>({ ...row, data: typeof row.data === "string" ? JSON.parse(row.data) : row.data }));
-  }
-
-  #value(column: (typeof SESSION_COLUMNS)[number], value: unknown): unknown {
-    if (value instanceof Date) return this.#sql.timestamp(value);
-    return column === "data" ? JSON.stringify(value) : value;
-  }
-
-  /** The condition of a row that has not expired at the time given as parameters `index` and `index + 1`. */
-  #liveAt(index: number): string {
-    return `${this.#sql.identifier("expiresAt")} > ${this.#sql.param(index)} AND ${this.#sql.identifier("absoluteExpiresAt")} > ${this.#sql.param(index + 1)}`;
+    return rows.map((row) => toSessionRecord<TUserId>({ ...row, data: this.#codec.decode("data", row.data) }));
   }
 }

@@ -1,0 +1,15 @@
+import type { RawSqlClient } from "../prisma-dialect.js";
+import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
+
+/**
+ * Runs hand-written SQL through a Prisma client's public raw-query API, on the app's own connection
+ * pool (its driver adapter). Closing is the app's business: `close` does nothing.
+ */
+export function prismaExecutor(client: RawSqlClient, dialect: SqlDialect): SqlExecutor {
+  return {
+    dialect,
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await client.$queryRawUnsafe(sql, ...params)) as T[],
+    run: (sql, params) => client.$executeRawUnsafe(sql, ...params),
+    close: async () => {},
+  };
+}

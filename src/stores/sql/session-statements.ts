@@ -1,0 +1,82 @@
+import { SESSION_COLUMNS } from "../session-row.js";
+import { SqlSyntax, type SqlDialect } from "./sql-executor.js";
+
+/** A column of the session table, by its property name. */
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+/** The columns a version-checked update writes, in parameter order; `id` changes when the token rotates. */
+export const UPDATE_COLUMNS = ["id", "userId", "data", "version", "updatedAt", "lastSeenAt", "expiresAt"] as const satisfies readonly SessionColumn[];
+
+/**
+ * The prefix of the session columns in a SELECT joined with the user table: the user's columns keep
+ * their own names (`u.*`), so the session's must not collide with them.
+ */
+export const JOINED_SESSION_PREFIX = "__sessionrow_";
+
+/** The user table a session row's `userId` refers to, as the database names it. */
+export interface UserTable {
+  /** The table, optionally schema-qualified (`"auth.User"`). */
+  table: string;
+  /** The column `userId` refers to. */
+  key: string;
+}
+
+/** Options of {@link SessionStatements}. */
+export interface SessionStatementsOptions {
+  /** The database's name of each column whose name is not its property name. */
+  columns?: Partial<Record<SessionColumn, string>>;
+  /** The user table, for {@link SessionStatements.loadWithUser}. */
+  users?: UserTable;
+}
+
+/**
+ * The text of sessionrow's own statements for one dialect and session table, written once. Every
+ * statement is one round trip; UPDATE and DELETE on PostgreSQL say `RETURNING 1`, so that the rows
+ * they matched can be counted on any client, including those that report no row count (PGlite).
+ *
+ * Parameters, in order:
+ * - `load`, `loadWithUser`, `delete`: id;
+ * - `insert`: every column, in `SESSION_COLUMNS` order;
+ * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
+ * - `touch`: lastSeenAt, expiresAt, id, now, now.
+ */
+export class SessionStatements {
+  readonly load: string;
+  /** The session row with its user's columns (`LEFT JOIN`), or `null` without a user table. */
+  readonly loadWithUser: string | null;
+  readonly insert: string;
+  readonly update: string;
+  readonly touch: string;
+  readonly delete: string;
+
+  constructor(dialect: SqlDialect, table: string, options: SessionStatementsOptions = {}) {
+    const sql = new SqlSyntax(dialect);
+    const column = (name: SessionColumn) => sql.identifier(options.columns?.[name] ?? name);
+    const sessions = sql.identifier(table);
+    const returning = dialect === "postgres" ? " RETURNING 1" : "";
+    const select = (prefix: string, qualifier: string) =>
+      SESSION_COLUMNS.map((name) => `${qualifier}${column(name)} AS ${sql.identifier(prefix + name)}`).join(", ");
+    // The expiry is checked in the statement: a request that loaded a live session must not revive it.
+    const liveAt = (index: number) => `${column("expiresAt")} > ${sql.param(index)} AND ${column("absoluteExpiresAt")} > ${sql.param(index + 1)}`;
+
+    this.load = `SELECT ${select("", "")} FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}`;
+    this.loadWithUser =
+      options.users === undefined
+        ? null
+        : `SELECT ${select(JOINED_SESSION_PREFIX, "s.")}, u.* FROM ${sessions} s ` +
+          `LEFT JOIN ${sql.identifier(options.users.table)} u ON u.${sql.identifier(options.users.key)} = s.${column("userId")} ` +
+          `WHERE s.${column("id")} = ${sql.param(1)}`;
+    this.insert =
+      `INSERT INTO ${sessions} (${SESSION_COLUMNS.map(column).join(", ")}) ` +
+      `VALUES (${SESSION_COLUMNS.map((_, index) => sql.param(index + 1)).join(", ")})`;
+    const set = UPDATE_COLUMNS.map((name, index) => `${column(name)} = ${sql.param(index + 1)}`).join(", ");
+    const next = UPDATE_COLUMNS.length + 1;
+    this.update =
+      `UPDATE ${sessions} SET ${set} ` +
+      `WHERE ${column("id")} = ${sql.param(next)} AND ${column("version")} = ${sql.param(next + 1)} AND ${liveAt(next + 2)}${returning}`;
+    this.touch =
+      `UPDATE ${sessions} SET ${column("lastSeenAt")} = ${sql.param(1)}, ${column("expiresAt")} = ${sql.param(2)} ` +
+      `WHERE ${column("id")} = ${sql.param(3)} AND ${liveAt(4)}${returning}`;
+    this.delete = `DELETE FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}${returning}`;
+  }
+}

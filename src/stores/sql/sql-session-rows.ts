@@ -1,0 +1,73 @@
+import type { LoadedSession, SessionRecord, SessionTouch, SessionUpdate, UserId } from "../../session-store.js";
+import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
+import type { SessionRowCodec } from "./session-row-codec.js";
+import { JOINED_SESSION_PREFIX, UPDATE_COLUMNS, type SessionStatements } from "./session-statements.js";
+import type { SqlExecutor } from "./sql-executor.js";
+
+/** Turns the user table's columns of a joined row (keyed by their database names) into the app's user. */
+export type UserDecoder<TUser> = (row: Record<string, unknown>) => TUser;
+
+/**
+ * sessionrow's own statements (load, load with the user, insert, version-checked update, touch,
+ * delete) as hand-written SQL through an executor: the SQL store's, and the hot path of the Prisma
+ * and TypeORM stores through the app's own client. Each call is one statement.
+ */
+export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
+  readonly #executor: SqlExecutor;
+  readonly #statements: SessionStatements;
+  readonly #codec: SessionRowCodec;
+
+  constructor(executor: SqlExecutor, statements: SessionStatements, codec: SessionRowCodec) {
+    this.#executor = executor;
+    this.#statements = statements;
+    this.#codec = codec;
+  }
+
+  /** The row, or `null`. */
+  async load(id: string): Promise<LoadedSession<TUserId, never> | null> {
+    const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.load, [id]);
+    return row === undefined ? null : { record: this.#record(row, "") };
+  }
+
+  /**
+   * The row and its user's columns in one statement; the user is `decodeUser` of them, or `null`
+   * for a session without one.
+   * @throws Error when the statements were written without a user table.
+   */
+  async loadWithUser(id: string, decodeUser: UserDecoder<TUser>): Promise<LoadedSession<TUserId, TUser> | null> {
+    if (this.#statements.loadWithUser === null) throw new Error("These session statements know no user table");
+    const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.loadWithUser, [id]);
+    if (row === undefined) return null;
+    const record = this.#record(row, JOINED_SESSION_PREFIX);
+    return { record, user: record.userId === null ? null : decodeUser(row) };
+  }
+
+  async insert(record: SessionRecord<TUserId>): Promise<void> {
+    await this.#executor.run(
+      this.#statements.insert,
+      SESSION_COLUMNS.map((column) => this.#codec.encode(column, record[column])),
+    );
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    const now = this.#codec.encode("expiresAt", update.updatedAt);
+    const params = [...UPDATE_COLUMNS.map((column) => this.#codec.encode(column, update[column])), id, expectedVersion, now, now];
+    return (await this.#executor.run(this.#statements.update, params)) > 0;
+  }
+
+  async touch(id: string, touch: SessionTouch): Promise<boolean> {
+    const now = this.#codec.encode("lastSeenAt", touch.lastSeenAt);
+    const params = [now, this.#codec.encode("expiresAt", touch.expiresAt), id, now, now];
+    return (await this.#executor.run(this.#statements.touch, params)) > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#executor.run(this.#statements.delete, [id]);
+  }
+
+  #record(row: Record<string, unknown>, prefix: string): SessionRecord<TUserId> {
+    const columns: Record<string, unknown> = {};
+    for (const column of SESSION_COLUMNS) columns[column] = this.#codec.decode(column, row[prefix + column]);
+    return toSessionRecord<TUserId>(columns);
+  }
+}

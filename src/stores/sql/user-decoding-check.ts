@@ -1,0 +1,41 @@
+import { isDeepStrictEqual } from "node:util";
+
+/**
+ * Whether the user rows a store decodes from its joined SELECT equal the ORM's own, decided once per
+ * store on the first session with a user: that session's user is loaded both ways and compared. A
+ * difference (a field renamed with `@map`, a field the client omits, a client extension's computed
+ * field, a listener that changes loaded entities) sends every later user lookup through the ORM,
+ * with one warning. Until then, and after a difference, the ORM's user is the one returned.
+ */
+export class UserDecodingCheck {
+  #state: "unchecked" | "same" | "different" = "unchecked";
+  readonly #warning: string;
+
+  /** @param warning what the warning says after "sessionrow: " when the rows differ. */
+  constructor(warning: string) {
+    this.#warning = warning;
+  }
+
+  /** Decoded users are known to equal the ORM's: use them. */
+  get trusted(): boolean {
+    return this.#state === "same";
+  }
+
+  /** Decoded users differ from the ORM's: load users through the ORM. */
+  get refused(): boolean {
+    return this.#state === "different";
+  }
+
+  /** Compares a decoded user with the ORM's user of the same id, and returns the ORM's. */
+  settle<TUser>(decoded: TUser, fromOrm: TUser | null): TUser | null {
+    // No user any more (deleted meanwhile): nothing to compare, ask again next time.
+    if (this.#state !== "unchecked" || fromOrm === null) return fromOrm;
+    if (isDeepStrictEqual(decoded, fromOrm)) {
+      this.#state = "same";
+    } else {
+      this.#state = "different";
+      process.emitWarning(`sessionrow: ${this.#warning}`, { code: "SESSIONROW_USER_DECODING" });
+    }
+    return fromOrm;
+  }
+}

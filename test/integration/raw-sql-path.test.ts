@@ -1,0 +1,252 @@
+// The stores' raw-SQL path (the default): sessionrow's own statements through the app's client,
+// one statement a call, and the user rows it decodes checked once against the ORM's own.
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import { AfterLoad, Column, DataSource, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { PrismaStore } from "../../src/prisma.js";
+import type { SessionRecord } from "../../src/session-store.js";
+import { TypeORMStore, createSessionEntity } from "../../src/typeorm.js";
+import { PrismaClient } from "../../generated/prisma/client.js";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.drop();
+});
+
+const HOUR = 3_600_000;
+
+function record(userId: number | null): SessionRecord<number> {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    userId,
+    data: { cart: [1, 2] },
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + HOUR),
+    absoluteExpiresAt: new Date(now.getTime() + 2 * HOUR),
+    ipAddress: null,
+    userAgent: null,
+  };
+}
+
+/** Counts the client's raw queries and its model calls on User and Session. */
+function countingClient(prisma: PrismaClient) {
+  const calls = { raw: 0, model: 0 };
+  const model = (delegate: object) =>
+    new Proxy(delegate, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === "function" ? (...args: unknown[]) => (calls.model++, value.apply(target, args)) : value;
+      },
+    });
+  const client = new Proxy(prisma, {
+    get: (target, key) => {
+      if (key === "user" || key === "session") return model(Reflect.get(target, key) as object);
+      const value = Reflect.get(target, key) as unknown;
+      if (key === "$queryRawUnsafe" || key === "$executeRawUnsafe") return (...args: unknown[]) => (calls.raw++, (value as (...a: unknown[]) => unknown).apply(target, args));
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { client, calls };
+}
+
+function warnings() {
+  const spy = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+  return {
+    codes: () => spy.mock.calls.map((call) => (call[1] as { code?: string } | undefined)?.code),
+    texts: () => spy.mock.calls.map((call) => String(call[0])),
+    restore: () => spy.mockRestore(),
+  };
+}
+
+describe("PrismaStore's raw SQL on PostgreSQL", () => {
+  it("sends each call as one raw statement; the user row is compared with the model's once, then trusted", async () => {
+    const user = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "Ada" } });
+    const { client, calls } = countingClient(database.prisma);
+    const store = new PrismaStore<number, typeof user>(client);
+    const row = record(user.id);
+    await store.insert(row); // finds out the database and probes the two SELECTs first
+    expect(calls).toEqual({ raw: 4, model: 0 });
+
+    Object.assign(calls, { raw: 0, model: 0 });
+    expect(await store.load(row.id, { withUser: true })).toEqual({ record: row, user });
+    expect(calls).toEqual({ raw: 1, model: 1 }); // the check: the same user through the model API
+
+    Object.assign(calls, { raw: 0, model: 0 });
+    const loaded = await store.load(row.id, { withUser: true });
+    expect(loaded).toEqual({ record: row, user });
+    expect(await store.touch(row.id, { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + HOUR) })).toBe(true);
+    const update = { ...row, data: { cart: [3] }, version: 1, updatedAt: new Date(), lastSeenAt: new Date() };
+    expect(await store.updateIfVersion(row.id, 0, update)).toBe(true);
+    expect(await store.updateIfVersion(row.id, 0, update)).toBe(false);
+    expect((await store.load(row.id))?.record.data).toEqual({ cart: [3] });
+    await store.delete(row.id);
+    expect(await store.load(row.id)).toBeNull();
+    expect(calls).toEqual({ raw: 7, model: 0 });
+  });
+
+  it("loads users through the model API, with one warning, when the client's user differs (a global omit)", async () => {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }), omit: { user: { name: true } } });
+    const log = warnings();
+    try {
+      const { id } = await prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "Secret" } });
+      const store = new PrismaStore<number, { id: number; email: string }>(prisma);
+      const row = record(id);
+      await store.insert(row);
+      const first = await store.load(row.id, { withUser: true });
+      const second = await store.load(row.id, { withUser: true });
+      expect(first?.user).toEqual({ id, email: expect.any(String) });
+      expect(second?.user).toEqual(first?.user); // never the omitted name
+      expect(log.codes()).toEqual(["SESSIONROW_USER_DECODING"]);
+    } finally {
+      log.restore();
+      await prisma.$disconnect();
+    }
+  });
+
+  it("uses the model API, with one warning naming the option, for a table that does not answer", async () => {
+    const log = warnings();
+    try {
+      const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
+      const store = new PrismaStore<number, { id: number }>(database.prisma, { tableName: "no_such_table" });
+      const row = record(id);
+      await store.insert(row);
+      expect((await store.load(row.id, { withUser: true }))?.user).toMatchObject({ id });
+      expect(log.codes()).toEqual(["SESSIONROW_RAW_SQL_TABLE"]);
+      expect(log.texts()[0]).toContain("pass { tableName }");
+    } finally {
+      log.restore();
+    }
+  });
+
+  it("keeps raw SQL for the session and loads users through the model API when the user table does not answer", async () => {
+    const log = warnings();
+    try {
+      const { client, calls } = countingClient(database.prisma);
+      const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
+      const store = new PrismaStore<number, { id: number }>(client, { userTableName: "users" });
+      const row = record(id);
+      await store.insert(row);
+      Object.assign(calls, { raw: 0, model: 0 });
+      expect((await store.load(row.id, { withUser: true }))?.user).toMatchObject({ id, name: "U" });
+      expect(await store.load(row.id)).not.toBeNull();
+      expect(calls).toEqual({ raw: 1, model: 1 });
+      expect(log.codes()).toEqual(["SESSIONROW_RAW_SQL_TABLE"]);
+      expect(log.texts()[0]).toContain("pass { userTableName }");
+    } finally {
+      log.restore();
+    }
+  });
+
+  it("sends everything through the model API with rawSql: false", async () => {
+    const { client, calls } = countingClient(database.prisma);
+    const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
+    const store = new PrismaStore<number, { id: number }>(client, { rawSql: false });
+    const row = record(id);
+    await store.insert(row);
+    await store.load(row.id, { withUser: true });
+    await store.touch(row.id, { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + HOUR) });
+    await store.delete(row.id);
+    expect(calls).toEqual({ raw: 0, model: 4 });
+  });
+});
+
+@Entity({ name: "member" })
+class Member {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: "varchar" })
+  name!: string;
+
+  @Column({ type: "varchar", select: false })
+  password!: string;
+
+  @Column({ type: "timestamptz" })
+  joinedAt!: Date;
+
+  @Column({ type: "jsonb", nullable: true })
+  settings!: { theme: string } | null;
+}
+
+@Entity({ name: "listened" })
+class Listened {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: "varchar" })
+  name!: string;
+
+  loadedBy?: string;
+
+  @AfterLoad()
+  markLoaded(): void {
+    this.loadedBy = "TypeORM";
+  }
+}
+
+describe("TypeORMStore's raw SQL on PostgreSQL", () => {
+  const MemberSession = createSessionEntity(Member, { name: "MemberSession", tableName: "member_session" });
+  const ListenedSession = createSessionEntity(Listened, { name: "ListenedSession", tableName: "listened_session" });
+  let dataSource: DataSource;
+  const queries: string[] = [];
+
+  beforeAll(async () => {
+    dataSource = new DataSource({
+      type: "postgres",
+      url: database.url,
+      entities: [Member, MemberSession, Listened, ListenedSession],
+      synchronize: true,
+      logging: ["query"],
+      logger: { logQuery: (query: string) => void queries.push(query), logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} },
+    });
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+  });
+
+  it("builds the user entity as the query builder does (class, converted columns, no select: false column), one statement a load", async () => {
+    const member = await dataSource.getRepository(Member).save({ name: "Ada", password: "hash", joinedAt: new Date("2026-01-02T03:04:05.678Z"), settings: { theme: "dark" } });
+    const store = new TypeORMStore<number, Member>(dataSource, { entity: MemberSession });
+    const row = record(member.id);
+    await store.insert(row);
+    const fromTypeORM = await store.loadUser(member.id);
+    queries.length = 0;
+    const first = await store.load(row.id, { withUser: true });
+    const second = await store.load(row.id, { withUser: true });
+    expect(first).toEqual({ record: row, user: fromTypeORM });
+    expect(second?.user).toBeInstanceOf(Member);
+    expect(second?.user).toEqual({ id: member.id, name: "Ada", joinedAt: new Date("2026-01-02T03:04:05.678Z"), settings: { theme: "dark" } });
+    // The first load is checked against TypeORM's own user once; the second is one statement.
+    expect(queries.filter((query) => query.includes("member_session"))).toHaveLength(2);
+    expect(queries).toHaveLength(3);
+    expect(queries[2]).toMatch(/^SELECT s\."id" AS "__sessionrow_id", .* LEFT JOIN "member" u ON u\."id" = s\."userId" WHERE s\."id" = \$1$/);
+  });
+
+  it("lets TypeORM load users whose entity has after-load listeners", async () => {
+    const listened = await dataSource.getRepository(Listened).save({ name: "L" });
+    const store = new TypeORMStore<number, Listened>(dataSource, { entity: ListenedSession });
+    const row = record(listened.id);
+    await store.insert(row);
+    expect((await store.load(row.id, { withUser: true }))?.user).toEqual({ id: listened.id, name: "L", loadedBy: "TypeORM" });
+  });
+
+  it("writes with raw SQL: every column's value converted by the driver, read back the same", async () => {
+    const store = new TypeORMStore<number, Member>(dataSource, { entity: MemberSession });
+    const row = { ...record(null), data: { nested: { list: [1, "two", null], unicode: "é✓" } }, ipAddress: "203.0.113.9", userAgent: "agent" };
+    queries.length = 0;
+    await store.insert(row);
+    expect(queries).toEqual([expect.stringMatching(/^INSERT INTO "member_session" \("id", "userId", "data"/)]);
+    expect(await store.load(row.id)).toEqual({ record: row });
+  });
+});
