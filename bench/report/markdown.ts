@@ -30,7 +30,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string, jsonFil
     lines.push(`Pending (code not in this checkout yet): ${results.pending.map((p) => `${p.label} (missing ${p.missing.join(", ")})`).join("; ")}.`, "");
   }
   if (results.targets.length > 0) {
-    lines.push("## Targets (issue 7, and issue 8's increments)", "", "| Contender | Target | Measured | Met |", "|---|---|---|---|");
+    lines.push("## Targets (issue 14, and issues 7 and 8)", "", "| Contender | Target | Measured | Met |", "|---|---|---|---|");
     for (const target of results.targets) {
       lines.push(`| ${labelOf(target.contender)} | ${target.target} | ${target.measured} | ${target.met === null ? "n/a" : target.met ? "yes" : "**no**"} |`);
     }
