@@ -7,8 +7,11 @@ export interface ContenderInfo {
   label: string;
   /** A label short enough for the chart. */
   short?: string;
-  /** `reference`: no-session ceiling and raw-driver floor; `sessionrow`: ours; `peer`: what users pick today. */
-  kind: "reference" | "sessionrow" | "peer";
+  /**
+   * `reference`: no-session ceiling and raw-driver floor; `sessionrow`: ours; `variant`: ours with a
+   * non-default option, in the throughput scenarios only, for comparison; `peer`: what users pick today.
+   */
+  kind: "reference" | "sessionrow" | "variant" | "peer";
   /** Files that must exist for the contender to run (a store still being written). */
   requires?: readonly string[];
 }
@@ -35,6 +38,19 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     name: "sessionrow-typeorm",
     label: "sessionrow + TypeORM",
     kind: "sessionrow",
+    requires: ["src/typeorm.ts", "src/stores/typeorm-store.ts"],
+  },
+  {
+    name: "sessionrow-prisma-orm",
+    label: "sessionrow + Prisma, rawSql: false (model API)",
+    short: "sessionrow + Prisma, rawSql: false",
+    kind: "variant",
+  },
+  {
+    name: "sessionrow-typeorm-orm",
+    label: "sessionrow + TypeORM, rawSql: false (query builder)",
+    short: "sessionrow + TypeORM, rawSql: false",
+    kind: "variant",
     requires: ["src/typeorm.ts", "src/stores/typeorm-store.ts"],
   },
   { name: "express-session-pg-simple", label: "express-session + connect-pg-simple", kind: "peer" },

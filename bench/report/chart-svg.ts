@@ -8,7 +8,7 @@ interface Panel {
   bars: { name: string; value: number; note?: string }[];
 }
 
-const COLORS: Record<string, string> = { sessionrow: "#0f766e", peer: "#64748b", reference: "#cbd5e1" };
+const COLORS: Record<string, string> = { sessionrow: "#0f766e", variant: "#5eead4", peer: "#64748b", reference: "#cbd5e1" };
 const WIDTH = 920;
 const LABEL_WIDTH = 290;
 const VALUE_WIDTH = 220;

@@ -26,7 +26,7 @@ export async function runIncrements(context: BenchContext): Promise<Record<strin
   const { settings, log } = context;
   const running = await startAll(
     context,
-    context.contenders.filter((contender) => contender.kind !== "reference"),
+    context.contenders.filter((contender) => contender.kind === "sessionrow" || contender.kind === "peer"),
   );
   const runs = new Map<string, { run: RunResult; count: number }[]>();
   const amounts = new Map<string, number>();
