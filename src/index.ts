@@ -17,6 +17,7 @@ export type { DictSession, Updater } from "./dict-session.js";
 export type {
   IterateOptions,
   LoadedSession,
+  LockedChange,
   SessionDataRecord,
   SessionMetadata,
   SessionRecord,

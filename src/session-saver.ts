@@ -103,8 +103,9 @@ export class SessionSaver<TUserId extends UserId> {
    * Writes the changes of several requests on one session as one version-checked update: each
    * request's changes are replayed, in order, on the freshest known row. A request whose changes
    * cannot be replayed (invalid data, a throwing updater, a conflict under `conflict: "error"`) is
-   * put in `failures` and left out. On a conflict with another process, re-reads the row and replays
-   * again (retried at once, then with jittered backoff).
+   * put in `failures` and left out. On a conflict with another process, a store that can lock the
+   * row replays once more under the lock (a write that cannot lose again); any other store re-reads
+   * the row and replays again (retried at once, then with jittered backoff).
    */
   async #writeGroup(
     group: SessionState<TUserId>[],
@@ -114,46 +115,17 @@ export class SessionSaver<TUserId extends UserId> {
     const storedId = group[0]!.storedId;
     let base = freshest([...group.map((state) => state.record), memo.latest]);
     for (let attempt = 1; ; attempt++) {
-      const pending = group.filter((state) => !failures.has(state));
-      if (pending.length === 0) return;
-      if (base.id !== storedId) return this.#gone(pending, attempt);
-      let current = base;
-      const applied: SessionState<TUserId>[] = [];
-      /** Requests whose changes were replayed on a row a parallel save wrote: reported once written. */
-      let merged = 0;
-      for (const state of pending) {
-        try {
-          const stale = state.record.version !== base.version;
-          if (applied.length > 0 || stale) this.#rebase(state, current, attempt - 1);
-          if (stale) merged++;
-          current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
-          applied.push(state);
-        } catch (error) {
-          failures.set(state, error);
-        }
+      if (base.id !== storedId) return this.#gone(pendingOf(group, failures), attempt);
+      const replay = this.#replay(pendingOf(group, failures), base, attempt, failures);
+      if (replay === null) return;
+      if (await this.call({ name: "update", sessionId: base.id }, () => this.store.updateIfVersion(base.id, base.version, replay.record))) {
+        return this.#written(replay, attempt, memo);
       }
-      const last = applied[applied.length - 1];
-      if (!last) return;
-      const record: SessionRecord<TUserId> = {
-        ...current,
-        ...this.policy.visit(base),
-        id: last.id,
-        version: base.version + 1,
-        updatedAt: new Date(this.policy.now()),
-      };
-      if (await this.call({ name: "update", sessionId: base.id }, () => this.store.updateIfVersion(base.id, base.version, record))) {
-        for (let count = 0; count < merged; count++) this.events.emit("conflict", { id: base.id, attempt, resolution: "merged" });
-        memo.latest = record;
-        for (const state of applied) {
-          this.observer?.saved(attempt);
-          if (state.rotated) state.tokenIssued = true;
-          state.adopt(record);
-          this.#reportEvents(state);
-        }
-        return;
-      }
+      // The locked write is one more attempt: never beyond maxSaveAttempts.
+      const lockable = this.options.conflict === "merge" && this.store.updateLocked !== undefined && attempt < this.options.maxSaveAttempts;
+      if (lockable && (await this.#writeLocked(group, memo, failures, attempt + 1))) return;
       const fresh = await this.call({ name: "load", sessionId: base.id }, () => this.store.load(base.id));
-      if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(applied, attempt);
+      if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(replay.applied, attempt);
       if (attempt >= this.options.maxSaveAttempts) {
         this.events.emit("conflict", { id: base.id, attempt, resolution: "error" });
         throw new ConflictError(`Session ${base.id} kept changing under parallel requests; gave up after ${attempt} attempts`);
@@ -163,6 +135,76 @@ export class SessionSaver<TUserId extends UserId> {
       // Retry at once while the fresh version is fresh; after repeated collisions, jittered backoff
       // so that writers in other processes stop colliding in lockstep.
       if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 ** attempt));
+    }
+  }
+
+  /**
+   * Replays the group on the row as it is under the store's row lock, and writes it in the same
+   * transaction. `false` when nothing was written: the store cannot lock rows on its database, or the
+   * row is gone or expired.
+   */
+  async #writeLocked(
+    group: SessionState<TUserId>[],
+    memo: BatchMemo<SessionRecord<TUserId>>,
+    failures: Map<SessionState<TUserId>, unknown>,
+    attempt: number,
+  ): Promise<boolean> {
+    const storedId = group[0]!.storedId;
+    const outcome: { replay: Replay<TUserId> | null } = { replay: null };
+    const written = await this.call({ name: "locked_update", sessionId: storedId }, () =>
+      this.store.updateLocked!(storedId, (row) => {
+        outcome.replay = row === null || this.policy.isExpired(row) ? null : this.#replay(pendingOf(group, failures), row, attempt, failures);
+        return outcome.replay?.record ?? null;
+      }),
+    );
+    // Not written (gone, expired, or a store whose transactions do not isolate): the optimistic path
+    // re-reads the row and decides.
+    if (!written) return false;
+    this.#written(outcome.replay!, attempt, memo);
+    return true;
+  }
+
+  /**
+   * Replays each pending request's changes, in order, on `base`: the record to write and who is in
+   * it; `null` when no request's changes could be replayed (each failure is in `failures`).
+   */
+  #replay(pending: SessionState<TUserId>[], base: SessionRecord<TUserId>, attempt: number, failures: Map<SessionState<TUserId>, unknown>): Replay<TUserId> | null {
+    let current = base;
+    const applied: SessionState<TUserId>[] = [];
+    /** Requests whose changes were replayed on a row a parallel save wrote: reported once written. */
+    let merged = 0;
+    for (const state of pending) {
+      try {
+        const stale = state.record.version !== base.version;
+        if (applied.length > 0 || stale) this.#rebase(state, current, attempt - 1);
+        if (stale) merged++;
+        current = { ...current, userId: state.userId, data: state.toStorable(state.changedKeys()) };
+        applied.push(state);
+      } catch (error) {
+        failures.set(state, error);
+      }
+    }
+    const last = applied[applied.length - 1];
+    if (!last) return null;
+    const record: SessionRecord<TUserId> = {
+      ...current,
+      ...this.policy.visit(base),
+      id: last.id,
+      version: base.version + 1,
+      updatedAt: new Date(this.policy.now()),
+    };
+    return { record, applied, merged, baseId: base.id };
+  }
+
+  /** Reports a written replay: conflict events, the saved sessions, their logins and logouts. */
+  #written(replay: Replay<TUserId>, attempt: number, memo: BatchMemo<SessionRecord<TUserId>>): void {
+    for (let count = 0; count < replay.merged; count++) this.events.emit("conflict", { id: replay.baseId, attempt, resolution: "merged" });
+    memo.latest = replay.record;
+    for (const state of replay.applied) {
+      this.observer?.saved(attempt);
+      if (state.rotated) state.tokenIssued = true;
+      state.adopt(replay.record);
+      this.#reportEvents(state);
     }
   }
 
@@ -198,6 +240,21 @@ export class SessionSaver<TUserId extends UserId> {
       else this.events.emit("logout", { id: state.id, userId: event.userId });
     }
   }
+}
+
+/** A group's changes replayed on one version of the row. */
+interface Replay<TUserId extends UserId> {
+  record: SessionRecord<TUserId>;
+  /** The requests whose changes are in `record`. */
+  applied: SessionState<TUserId>[];
+  /** How many of them were written on a row a parallel save changed. */
+  merged: number;
+  /** The id of the row replayed on (before a rotation). */
+  baseId: string;
+}
+
+function pendingOf<TUserId extends UserId>(group: SessionState<TUserId>[], failures: Map<SessionState<TUserId>, unknown>): SessionState<TUserId>[] {
+  return group.filter((state) => !failures.has(state));
 }
 
 /** The record with the highest version (all are versions of one row). */

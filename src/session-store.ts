@@ -64,6 +64,12 @@ export interface SessionUpdate<TUserId extends UserId = UserId> {
   expiresAt: Date;
 }
 
+/**
+ * What a locked update writes, computed from the row as it is under the lock (`null`: the row is
+ * gone); `null` writes nothing.
+ */
+export type LockedChange<TUserId extends UserId = UserId> = (current: SessionRecord<TUserId> | null) => SessionUpdate<TUserId> | null;
+
 /** The metadata columns a touch writes: never `data`, never `version`. */
 export interface SessionTouch {
   /** The time of this request. */
@@ -135,6 +141,16 @@ export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> 
    * written). Never creates a row, and never revives one that expired while the request ran.
    */
   updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean>;
+
+  /**
+   * Optional. Locks the row `id` against other writers, reads it, and writes `change(row)` in the same
+   * transaction, checked as {@link updateIfVersion} checks (version and expiry; the version cannot
+   * have moved under the lock): the fallback of a save that lost a version check to another process,
+   * so that it cannot lose again. Resolves `true` when written; `false` when the row is gone or expired
+   * or `change` returned `null`; `undefined` when this store cannot lock rows on its database (the
+   * caller goes on retrying optimistically).
+   */
+  updateLocked?(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined>;
 
   /**
    * Writes the metadata columns of an existing row without touching `data` or `version`, only if

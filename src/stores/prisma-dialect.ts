@@ -4,6 +4,8 @@ import type { SqlDialect } from "./sql/sql-executor.js";
 export interface RawSqlClient {
   $queryRawUnsafe(sql: string, ...values: unknown[]): Promise<unknown>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
+  /** An interactive transaction; absent on a transaction client. */
+  $transaction?<T>(work: (transaction: RawSqlClient) => Promise<T>): Promise<T>;
 }
 
 /** The database behind a Prisma client: the SQL sessionrow writes for it, and OpenTelemetry's `db.system.name`. */

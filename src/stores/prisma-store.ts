@@ -10,6 +10,7 @@ import { toSessionRecord } from "./session-row.js";
 import type {
   IterateOptions,
   LoadedSession,
+  LockedChange,
   SessionRecord,
   SessionStore,
   SessionTouch,
@@ -210,6 +211,12 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       },
     });
     return count > 0;
+  }
+
+  /** On PostgreSQL and MySQL/MariaDB through the raw-SQL path, in an interactive `$transaction`; elsewhere `undefined`. */
+  async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
+    const raw = await this.#rawSqlRows();
+    return raw === null ? undefined : raw.rows.updateLocked(id, change);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

@@ -17,6 +17,7 @@ import { typeormRawSql, type TypeORMRawSql } from "./typeorm-raw-sql.js";
 import type {
   IterateOptions,
   LoadedSession,
+  LockedChange,
   SessionRecord,
   SessionStore,
   SessionTouch,
@@ -208,6 +209,16 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
       .where(`${table.sql.id} = :id AND ${table.sql.version} = :expectedVersion`, { id, expectedVersion })
       .andWhere(...liveAt(table, update.updatedAt));
     return (await this.#count(query)) > 0;
+  }
+
+  /**
+   * On PostgreSQL and MySQL/MariaDB through the raw-SQL path, in `dataSource.transaction`. `undefined`
+   * on SQLite, with `rawSql: false`, and on a DataSource given its own `driver` (PGlite through
+   * typeorm-pglite, whose query runners share one connection, so that transactions do not isolate).
+   */
+  async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
+    if ((this.#dataSource.options as { driver?: unknown }).driver !== undefined) return undefined;
+    return this.#raw()?.rows.updateLocked(id, change);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

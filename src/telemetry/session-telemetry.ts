@@ -259,6 +259,7 @@ function setResultAttributes(span: TelemetrySpan, operation: StoreOperation, res
       span.setAttribute(ATTRIBUTES.rowFound, result !== null);
       break;
     case "update":
+    case "locked_update":
     case "touch":
       span.setAttribute(ATTRIBUTES.rowFound, result === true);
       break;

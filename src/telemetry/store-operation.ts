@@ -1,11 +1,13 @@
 /**
  * The store verbs as telemetry names them (`db.operation.name`): `update` is a version-checked
- * content write, `touch` a metadata-only write, `prune` one batch of `deleteExpired`.
+ * content write, `locked_update` the same write under a row lock after a conflict, `touch` a
+ * metadata-only write, `prune` one batch of `deleteExpired`.
  */
 export type StoreOperationName =
   | "load"
   | "insert"
   | "update"
+  | "locked_update"
   | "touch"
   | "delete"
   | "prune"

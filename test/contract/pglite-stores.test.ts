@@ -36,7 +36,10 @@ describeStoreContract("PrismaStore on PGlite (int user ids)", "int", prismaStore
 describeStoreContract("PrismaStore on PGlite (string user ids)", "string", prismaStores.string);
 
 const typeormStores = typeormFixtures(() => typeorm, "postgresql");
-describeStoreContract("TypeORMStore on PGlite (int user ids)", "int", typeormStores.int);
-describeStoreContract("TypeORMStore on PGlite (uuid user ids)", "string", typeormStores.string);
+// typeorm-pglite gives every query runner the same connection, so TypeORM's transactions do not
+// isolate: the store does not lock rows there (its saves stay optimistic).
+const withoutLocks = <T>(fixture: () => Promise<T>) => async () => ({ ...(await fixture()), locksRows: false });
+describeStoreContract("TypeORMStore on PGlite (int user ids)", "int", withoutLocks(typeormStores.int));
+describeStoreContract("TypeORMStore on PGlite (uuid user ids)", "string", withoutLocks(typeormStores.string));
 
 describeTypeORMSpecifics("PGlite", () => typeorm);

@@ -51,7 +51,7 @@ function sqlFixtures(client: () => TestDatabase["prisma"] | MariaDbTestDatabase[
     const executor = await open();
     executors.push(executor);
     // It names no database for telemetry: the CLI, its only user, records none.
-    return { ...base, database: undefined, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
+    return { ...base, database: undefined, locksRows: false, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
   };
   return { int: fixture(prisma.int, "Session"), string: fixture(prisma.string, "AccountSession") };
 }

@@ -14,6 +14,8 @@ export interface StoreFixture<TUserId extends UserId> {
   close(): Promise<void>;
   /** The database system and session table the store should name for telemetry, if any. */
   database: Pick<StoreDatabase, "system" | "collection"> | undefined;
+  /** Whether the store locks rows (`updateLocked` writes) on this database; else it answers `undefined` or lacks the method. */
+  locksRows: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -165,6 +167,36 @@ export function describeStoreContract<TUserId extends UserId>(
       expect(await store.touch(idle.id, { lastSeenAt: inTime, expiresAt: revived })).toBe(true);
       expect((await store.load(idle.id))!.record.expiresAt).toEqual(revived);
       await Promise.all([store.delete(idle.id), store.delete(absolute.id)]);
+    });
+
+    it("writes under a row lock where it locks rows: 10 parallel locked increments all land; a gone or expired row is not written", async () => {
+      const record = makeRecord<TUserId>({ data: { n: 0 } });
+      await store.insert(record);
+      const increment = (row: SessionRecord<TUserId> | null) =>
+        row && { ...row, data: { n: (row.data.n as number) + 1 }, version: row.version + 1, updatedAt: new Date(), lastSeenAt: new Date() };
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.updateLocked?.(record.id, increment)));
+      if (!fixture.locksRows) {
+        expect(results).toEqual(Array.from({ length: 10 }, () => undefined));
+        expect((await store.load(record.id))!.record).toEqual(record);
+        return;
+      }
+      expect(results).toEqual(Array.from({ length: 10 }, () => true));
+      expect((await store.load(record.id))!.record).toMatchObject({ data: { n: 10 }, version: 10 });
+
+      const seen: unknown[] = [];
+      const missing = sessionIdOf(generateToken());
+      expect(await store.updateLocked!(missing, (row) => (seen.push(row), increment(row)))).toBe(false);
+      expect(seen).toEqual([null]);
+      expect(await store.load(missing)).toBeNull();
+
+      const at = new Date(Date.now() - 2 * HOUR);
+      const expired = makeRecord<TUserId>({ data: { n: 0 }, expiresAt: new Date(at.getTime() + HOUR) }, at);
+      await store.insert(expired);
+      expect(await store.updateLocked!(expired.id, increment)).toBe(false);
+      expect((await store.load(expired.id))!.record).toEqual(expired);
+      expect(await store.updateLocked!(record.id, () => null)).toBe(false);
+      expect((await store.load(record.id))!.record.version).toBe(10);
+      await Promise.all([store.delete(record.id), store.delete(expired.id)]);
     });
 
     it("touches metadata without changing data, version or updatedAt", async () => {

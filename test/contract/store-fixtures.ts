@@ -22,6 +22,11 @@ export interface StorePath {
   rawSql?: boolean;
 }
 
+/** The ORM stores lock rows through their raw-SQL path, which SQLite does not take. */
+function locksRows(system: string, path: StorePath): boolean {
+  return path.rawSql !== false && system !== "sqlite";
+}
+
 /**
  * Contract fixtures for a Prisma client, with int (User) and string (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
@@ -31,6 +36,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string, p
     int: async (): Promise<StoreFixture<number>> => ({
       store: new PrismaStore<number, { id: number }>(client(), path),
       database: { system, collection: "Session" },
+      locksRows: locksRows(system, path),
       createUser: async () => (await client().user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
       deleteUser: async (id) => {
         await client().user.delete({ where: { id } });
@@ -40,6 +46,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string, p
     string: async (): Promise<StoreFixture<string>> => ({
       store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account", ...path }),
       database: { system, collection: "AccountSession" },
+      locksRows: locksRows(system, path),
       createUser: async () => (await client().account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
       deleteUser: async (id) => {
         await client().account.delete({ where: { id } });
@@ -65,6 +72,7 @@ export function typeormFixtures(database: () => TypeORMTestDatabase, system: str
       return {
         store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity], ...path }),
         database: { system, collection: entity === "Session" ? "session" : "account_session" },
+        locksRows: locksRows(system, path),
         createUser: async () => (await users.save(newUser())).id,
         deleteUser: async (id) => {
           await users.delete(id);

@@ -12,6 +12,7 @@ function memoryFixture<TUserId extends number | string>(nextId: () => TUserId) {
     return {
       store,
       database: undefined,
+      locksRows: false,
       createUser: async () => {
         const id = nextId();
         store.setUser(id, { id });

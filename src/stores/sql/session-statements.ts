@@ -35,13 +35,15 @@ export interface SessionStatementsOptions {
  * they matched can be counted on any client, including those that report no row count (PGlite).
  *
  * Parameters, in order:
- * - `load`, `loadWithUser`, `delete`: id;
+ * - `load`, `loadForUpdate`, `loadWithUser`, `delete`: id;
  * - `insert`: every column, in `SESSION_COLUMNS` order;
  * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
  * - `touch`: lastSeenAt, expiresAt, id, now, now.
  */
 export class SessionStatements {
   readonly load: string;
+  /** `load` that also locks the row until the transaction ends (`FOR UPDATE`; SQLite locks on write). */
+  readonly loadForUpdate: string;
   /** The session row with its user's columns (`LEFT JOIN`), or `null` without a user table. */
   readonly loadWithUser: string | null;
   readonly insert: string;
@@ -60,6 +62,7 @@ export class SessionStatements {
     const liveAt = (index: number) => `${column("expiresAt")} > ${sql.param(index)} AND ${column("absoluteExpiresAt")} > ${sql.param(index + 1)}`;
 
     this.load = `SELECT ${select("", "")} FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}`;
+    this.loadForUpdate = dialect === "sqlite" ? this.load : `${this.load} FOR UPDATE`;
     this.loadWithUser =
       options.users === undefined
         ? null

@@ -13,6 +13,11 @@ export interface SqlExecutor {
   run(sql: string, params: readonly unknown[]): Promise<number>;
   /** Closes the pool. */
   close(): Promise<void>;
+  /**
+   * Runs `work` in one transaction on one connection (committed when it resolves, rolled back when it
+   * rejects). Absent where the executor cannot hold a connection.
+   */
+  transaction?<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
 /** Quotes an identifier (a table or column name) for the dialect; a dotted path is quoted part by part. */

@@ -1,4 +1,4 @@
-import type { LoadedSession, SessionRecord, SessionTouch, SessionUpdate, UserId } from "../../session-store.js";
+import type { LoadedSession, LockedChange, SessionRecord, SessionTouch, SessionUpdate, UserId } from "../../session-store.js";
 import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
 import type { SessionRowCodec } from "./session-row-codec.js";
 import { JOINED_SESSION_PREFIX, UPDATE_COLUMNS, type SessionStatements } from "./session-statements.js";
@@ -49,10 +49,29 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     );
   }
 
-  async updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+  updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
+    return this.#update(this.#executor, id, expectedVersion, update);
+  }
+
+  /**
+   * Locks the row, reads it and writes `change(row)` with a version check that cannot fail, in one
+   * transaction: BEGIN, SELECT ... FOR UPDATE, UPDATE, COMMIT. `undefined` when the executor has no
+   * transactions.
+   */
+  async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
+    if (this.#executor.transaction === undefined) return undefined;
+    return this.#executor.transaction(async (transaction) => {
+      const [row] = await transaction.rows<Record<string, unknown>>(this.#statements.loadForUpdate, [id]);
+      const current = row === undefined ? null : this.#record(row, "");
+      const update = change(current);
+      return current !== null && update !== null && (await this.#update(transaction, id, current.version, update));
+    });
+  }
+
+  async #update(executor: SqlExecutor, id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
     const now = this.#codec.encode("expiresAt", update.updatedAt);
     const params = [...UPDATE_COLUMNS.map((column) => this.#codec.encode(column, update[column])), id, expectedVersion, now, now];
-    return (await this.#executor.run(this.#statements.update, params)) > 0;
+    return (await executor.run(this.#statements.update, params)) > 0;
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { matchedRows, type MysqlResultHeader } from "./matched-rows.js";
 import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
 
@@ -9,14 +9,23 @@ import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
  * `RETURNING` where a driver reports none (PGlite); MySQL/MariaDB's "Rows matched".
  */
 export function typeormExecutor(dataSource: DataSource, dialect: Exclude<SqlDialect, "sqlite">): SqlExecutor {
-  const query = async (sql: string, params: readonly unknown[]) => {
+  const executor = runnerExecutor(dialect, async (sql, params) => {
     const runner = dataSource.createQueryRunner();
     try {
       return await runner.query(sql, [...params], true);
     } finally {
       await runner.release();
     }
+  });
+  return {
+    ...executor,
+    transaction: (work) => dataSource.transaction((manager) => work(runnerExecutor(dialect, (sql, params) => (manager.queryRunner as QueryRunner).query(sql, [...params], true)))),
   };
+}
+
+type StructuredQuery = (sql: string, params: readonly unknown[]) => Promise<{ records: unknown[]; affected?: number; raw: unknown }>;
+
+function runnerExecutor(dialect: Exclude<SqlDialect, "sqlite">, query: StructuredQuery): SqlExecutor {
   return {
     dialect,
     rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(sql, params)).records as T[],
