@@ -95,7 +95,7 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * model API: the same statements, without the query engine's cost per call (about half of it).
    * On PostgreSQL and MySQL/MariaDB; SQLite and other databases use the model API. The store checks
    * once that the table has the expected columns, and once that the user rows it decodes equal the
-   * model's (see README "Raw SQL"); where not, it uses the model API and warns. `false` sends
+   * model's (README "`rawSql`"); where not, it uses the model API and warns. `false` sends
    * everything through the model API, e.g. for client extensions that must see every session query.
    * @default true
    */

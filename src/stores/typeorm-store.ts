@@ -94,7 +94,7 @@ export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined =
    * delete) as hand-written SQL through the DataSource (`queryRunner.query`) instead of the query
    * builder: the same statements and values, without the builder's cost per call. On PostgreSQL and
    * MySQL/MariaDB; SQLite uses the query builder. Users are built from the joined row as the query
-   * builder builds them, checked once against TypeORM's own (see README "Raw SQL"); a User entity
+   * builder builds them, checked once against TypeORM's own (README "`rawSql`"); a User entity
    * with after-load listeners or subscribers, relation ids or counts, or virtual columns is loaded by
    * TypeORM. `false` sends everything through the query builder, e.g. for subscribers that must see
    * the session entity's updates.
