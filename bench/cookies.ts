@@ -1,4 +1,5 @@
 import { TokenSigner } from "../src/token.js";
+import { SESSIONROW_COOKIE } from "./contenders/reference-session-id.js";
 import type { RunningContender } from "./contender-client.js";
 import { bulkToken } from "./database.js";
 
@@ -26,5 +27,5 @@ export async function getJson(contender: RunningContender, path: string, cookie:
 /** sessionrow cookies for bulk-inserted sessions (see loadSessions), signed with the bench secret. */
 export function bulkSessionCookies(secret: string): (n: number) => string {
   const signer = new TokenSigner([secret]);
-  return (n) => `sessionrow=${signer.sign(bulkToken(n))}`;
+  return (n) => `${SESSIONROW_COOKIE}=${signer.sign(bulkToken(n))}`;
 }

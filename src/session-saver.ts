@@ -115,8 +115,10 @@ export class SessionSaver<TUserId extends UserId> {
     const storedId = group[0]!.storedId;
     let base = freshest([...group.map((state) => state.record), memo.latest]);
     for (let attempt = 1; ; attempt++) {
-      if (base.id !== storedId) return this.#gone(pendingOf(group, failures), attempt);
-      const replay = this.#replay(pendingOf(group, failures), base, attempt, failures);
+      const pending = pendingOf(group, failures);
+      if (pending.length === 0) return;
+      if (base.id !== storedId) return this.#gone(pending, attempt);
+      const replay = this.#replay(pending, base, attempt, failures);
       if (replay === null) return;
       if (await this.call({ name: "update", sessionId: base.id }, () => this.store.updateIfVersion(base.id, base.version, replay.record))) {
         return this.#written(replay, attempt, memo);

@@ -122,7 +122,7 @@ const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Stores sessions with TypeORM, on PostgreSQL (also PGlite), MySQL/MariaDB or SQLite. Every method
- * is one statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and
+ * but `updateLocked` (one transaction) is one statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and
  * expired rows are deleted in batches by one `DELETE` (`... IN (SELECT ... FOR UPDATE SKIP LOCKED)`
  * on PostgreSQL, `DELETE ... ORDER BY ... LIMIT` on MySQL/MariaDB, `... IN (SELECT ... LIMIT)` on
  * SQLite, whose writers take turns anyway). Multi-process safe, except on SQLite through `sqljs`
