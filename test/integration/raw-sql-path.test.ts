@@ -4,10 +4,10 @@ import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { AfterLoad, Column, DataSource, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { PrismaStore } from "../../src/prisma.js";
-import type { SessionRecord } from "../../src/session-store.js";
 import { TypeORMStore, createSessionEntity } from "../../src/typeorm.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { makeRecord } from "../contract/store-contract.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 
 let database: TestDatabase;
@@ -21,22 +21,7 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 
-function record(userId: number | null): SessionRecord<number> {
-  const now = new Date();
-  return {
-    id: randomUUID(),
-    userId,
-    data: { cart: [1, 2] },
-    version: 0,
-    createdAt: now,
-    updatedAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + HOUR),
-    absoluteExpiresAt: new Date(now.getTime() + 2 * HOUR),
-    ipAddress: null,
-    userAgent: null,
-  };
-}
+const record = (userId: number | null) => makeRecord<number>({ userId, data: { cart: [1, 2] } });
 
 /** Counts the client's raw queries and its model calls on User and Session. */
 function countingClient(prisma: PrismaClient) {
