@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConflictError, SessionError } from "./errors.js";
+import { ConflictError, SessionError, SessionStoreError } from "./errors.js";
 import { KeyedBatchQueue, type BatchMemo } from "./keyed-batch-queue.js";
 import type { SessionEventDispatcher } from "./session-event-dispatcher.js";
 import type { ResolvedOptions } from "./session-manager-options.js";
 import type { SessionPolicy } from "./session-policy.js";
 import type { SessionState } from "./session-state.js";
 import type { SessionRecord, SessionStore, UserId } from "./session-store.js";
+import { StoreTimeoutError } from "./store-call.js";
 import type { StoreOperation } from "./telemetry/store-operation.js";
 
 /** Runs one store call (with the manager's timeout, error wrapping and telemetry), described by `operation`. */
@@ -19,10 +20,13 @@ export interface SaveObserver {
 /**
  * The save engine: writes what a request changed, without losing what parallel requests changed.
  * Saves of one session in this process are queued and combined into one version-checked write (so
- * they never fight over the row); a conflict with another process is merged key by key and retried
- * with backoff. Events fire only after the write they report succeeded.
+ * they never fight over the row); a conflict with another process is merged key by key and written
+ * under a row lock where the store can lock rows, else retried with backoff. Events fire only after
+ * the write they report succeeded.
  */
 export class SessionSaver<TUserId extends UserId> {
+  /** Whether the store may lock rows: it has `updateLocked`, and has not answered that it cannot. */
+  #locksRows: boolean;
   readonly #saves = new KeyedBatchQueue<SessionState<TUserId>, SessionRecord<TUserId>>((states, memo) =>
     this.#saveBatch(states, memo),
   );
@@ -34,7 +38,9 @@ export class SessionSaver<TUserId extends UserId> {
     private readonly events: SessionEventDispatcher<TUserId>,
     private readonly options: Pick<ResolvedOptions, "conflict" | "maxSaveAttempts">,
     private readonly observer?: SaveObserver,
-  ) {}
+  ) {
+    this.#locksRows = store.updateLocked !== undefined;
+  }
 
   /** Writes a changed session: an insert for a new one, else a version-checked update (merged on conflict). */
   async save(state: SessionState<TUserId>): Promise<void> {
@@ -124,7 +130,7 @@ export class SessionSaver<TUserId extends UserId> {
         return this.#written(replay, attempt, memo);
       }
       // The locked write is one more attempt: never beyond maxSaveAttempts.
-      const lockable = this.options.conflict === "merge" && this.store.updateLocked !== undefined && attempt < this.options.maxSaveAttempts;
+      const lockable = this.options.conflict === "merge" && this.#locksRows && attempt < this.options.maxSaveAttempts;
       if (lockable && (await this.#writeLocked(group, memo, failures, attempt + 1))) return;
       const fresh = await this.call({ name: "load", sessionId: base.id }, () => this.store.load(base.id));
       if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(replay.applied, attempt);
@@ -153,12 +159,21 @@ export class SessionSaver<TUserId extends UserId> {
   ): Promise<boolean> {
     const storedId = group[0]!.storedId;
     const outcome: { replay: Replay<TUserId> | null } = { replay: null };
-    const written = await this.call({ name: "locked_update", sessionId: storedId }, () =>
-      this.store.updateLocked!(storedId, (row) => {
-        outcome.replay = row === null || this.policy.isExpired(row) ? null : this.#replay(pendingOf(group, failures), row, attempt, failures);
-        return outcome.replay?.record ?? null;
-      }),
-    );
+    let written: boolean | undefined;
+    try {
+      written = await this.call({ name: "locked_update", sessionId: storedId }, () =>
+        this.store.updateLocked!(storedId, (row) => {
+          outcome.replay = row === null || this.policy.isExpired(row) ? null : this.#replay(pendingOf(group, failures), row, attempt, failures);
+          return outcome.replay?.record ?? null;
+        }),
+      );
+    } catch (error) {
+      // The transaction failed (a lock wait past the client's transaction limits, a deadlock): the
+      // optimistic retry takes over, unless the store did not answer at all within storeTimeout.
+      if (error instanceof SessionStoreError && error.cause instanceof StoreTimeoutError) throw error;
+      return false;
+    }
+    if (written === undefined) this.#locksRows = false;
     // Not written (gone, expired, or a store whose transactions do not isolate): the optimistic path
     // re-reads the row and decides.
     if (!written) return false;

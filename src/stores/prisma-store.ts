@@ -91,11 +91,12 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
   userTableName?: string;
   /**
    * Send sessionrow's own statements (load, load with user, insert, version-checked update, touch,
-   * delete) as hand-written SQL through the client's raw-query API (`$queryRawUnsafe`) instead of the
-   * model API: the same statements, without the query engine's cost per call (about half of it).
-   * On PostgreSQL and MySQL/MariaDB; SQLite and other databases use the model API. The store checks
-   * once that the table has the expected columns, and once that the user rows it decodes equal the
-   * model's (README "`rawSql`"); where not, it uses the model API and warns. `false` sends
+   * delete, and the locked update after a conflict) as hand-written SQL through the client's
+   * raw-query API (`$queryRawUnsafe`, `$transaction`) instead of the model API: the same statements,
+   * without the query engine's cost per call. On PostgreSQL and MySQL/MariaDB; SQLite and other
+   * databases use the model API, and on MySQL/MariaDB users are loaded through the model API. The
+   * store checks once that the table has the expected columns, and that the user rows it decodes
+   * equal the model's (README "`rawSql`"); where not, it uses the model API and warns. `false` sends
    * everything through the model API, e.g. for client extensions that must see every session query.
    * @default true
    */
@@ -118,7 +119,8 @@ const MODEL_API = Symbol("model API");
 
 /**
  * Stores sessions with the app's generated Prisma client, on any database Prisma supports. Every
- * method is one statement (`deleteExpired` too, through raw SQL, on PostgreSQL, MySQL/MariaDB and SQLite).
+ * method is one statement (`deleteExpired` too, through raw SQL, on PostgreSQL, MySQL/MariaDB and
+ * SQLite), but `updateLocked`, a transaction.
  * Multi-process safe: saves are version-checked in the database.
  */
 export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> implements SessionStore<TUserId, TUser> {
@@ -173,7 +175,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   async #loadWithRawUser(rows: SqlSessionRows<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
-    const loaded = await rows.loadWithUser(id, userColumns as (row: Record<string, unknown>) => TUser);
+    const keys = this.#userCheck.trusted ? this.#userCheck.keys : undefined;
+    const loaded = await rows.loadWithUser(id, (row) => userColumns(row, keys) as TUser);
     if (loaded === null || loaded.user === null || loaded.user === undefined || this.#userCheck.trusted) return loaded;
     const fromModel = (await this.loadUser(loaded.record.userId as TUserId)) as TUser | null;
     return { record: loaded.record, user: this.#userCheck.settle<TUser>(loaded.user, fromModel) };
@@ -323,10 +326,11 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       );
       return null;
     }
-    const joinsUsers = await answers(executor.rows(statements.loadWithUser!, [""]));
-    if (!joinsUsers) {
+    // MySQL/MariaDB raw results carry no type for Boolean (TINYINT(1)) or Json: users come from the model API there.
+    const joinsUsers = database.dialect === "postgres" && (await executor.rows(statements.loadWithUser!, [""]).then(() => true, () => false));
+    if (database.dialect === "postgres" && !joinsUsers) {
       process.emitWarning(
-        `sessionrow: the user table "${this.#userTableName}" does not answer sessionrow's raw SQL; loading users through the Prisma model API. ` +
+        `sessionrow: the user table "${this.#userTableName}" does not answer sessionrow's raw SQL (a missing table or no access); loading users through the Prisma model API. ` +
           "If the user model is mapped with @@map or a schema, pass { userTableName } as the database names it.",
         { code: "SESSIONROW_RAW_SQL_TABLE" },
       );
@@ -391,10 +395,11 @@ function capitalized(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** The user's columns of a joined row: every column but the session's. */
-function userColumns(row: Record<string, unknown>): Record<string, unknown> {
+/** The user's columns of a joined row: `keys`, or before they are known every column but the session's. */
+function userColumns(row: Record<string, unknown>, keys: readonly string[] | undefined): Record<string, unknown> {
   const user: Record<string, unknown> = {};
-  for (const key in row) if (!key.startsWith(JOINED_SESSION_PREFIX)) user[key] = row[key];
+  if (keys !== undefined) for (const key of keys) user[key] = row[key];
+  else for (const key in row) if (!key.startsWith(JOINED_SESSION_PREFIX)) user[key] = row[key];
   return user;
 }
 
@@ -423,7 +428,7 @@ function delegate(client: PrismaClientLike, name: string, option: string): Prism
 function isMissingTable(error: unknown): boolean {
   const { code, meta, message } = (error ?? {}) as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
   const codes = new Set(["P2021", "P2022", "42P01", "42703", "1146", "1054"]);
-  return codes.has(String(code)) || codes.has(String(meta?.code)) || /does not exist|doesn't exist|unknown column|no such (table|column)/i.test(String(message));
+  return codes.has(String(code)) || codes.has(String(meta?.code)) || /(relation|column|table) \S+ does not exist|doesn't exist|unknown column|no such (table|column)/i.test(String(message));
 }
 
 /** The condition of a row that has not expired at `now`: a write must not revive an expired session. */

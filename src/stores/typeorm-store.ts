@@ -213,11 +213,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
 
   /**
    * On PostgreSQL and MySQL/MariaDB through the raw-SQL path, in `dataSource.transaction`. `undefined`
-   * on SQLite, with `rawSql: false`, and on a DataSource given its own `driver` (PGlite through
-   * typeorm-pglite, whose query runners share one connection, so that transactions do not isolate).
+   * on SQLite, with `rawSql: false`, and on PGlite through typeorm-pglite, whose query runners share
+   * one connection, so that transactions do not isolate.
    */
   async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
-    if ((this.#dataSource.options as { driver?: unknown }).driver !== undefined) return undefined;
+    if (sharesOneConnection(this.#dataSource)) return undefined;
     return this.#raw()?.rows.updateLocked(id, change);
   }
 
@@ -335,6 +335,12 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   #raw(): TypeORMRawSql<TUserId, TUser> | null {
     return this.#resolve().raw as TypeORMRawSql<TUserId, TUser> | null;
   }
+}
+
+/** typeorm-pglite's driver: every query runner gets the same PGlite connection (its pool is `PGlitePool`). */
+function sharesOneConnection(dataSource: DataSource): boolean {
+  const driver = (dataSource.options as { driver?: { Pool?: { name?: unknown } } }).driver;
+  return driver?.Pool?.name === "PGlitePool";
 }
 
 /** The condition of a row that has not expired at `now`: a write must not revive an expired session. */

@@ -132,6 +132,27 @@ describe("PrismaStore's raw SQL on PostgreSQL", () => {
     }
   });
 
+  it("loads no user for a userId that matches no user row (no foreign key), also once users are trusted", async () => {
+    const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
+    const store = new PrismaStore<number, { id: number }>(database.prisma);
+    const real = record(id);
+    await store.insert(real);
+    await store.load(real.id, { withUser: true }); // the one-time check
+    expect((await store.load(real.id, { withUser: true }))?.user).toMatchObject({ id });
+    // As with relationMode = "prisma", or users deleted behind the ORM's back.
+    const dangling = record(2_000_000_000);
+    await database.prisma.$executeRawUnsafe('ALTER TABLE "Session" DROP CONSTRAINT "Session_userId_fkey"');
+    try {
+      await store.insert(dangling);
+      expect(await store.load(dangling.id, { withUser: true })).toEqual({ record: dangling, user: null });
+    } finally {
+      await store.delete(dangling.id);
+      await database.prisma.$executeRawUnsafe(
+        'ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE',
+      );
+    }
+  });
+
   it("sends everything through the model API with rawSql: false", async () => {
     const { client, calls } = countingClient(database.prisma);
     const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
@@ -216,6 +237,22 @@ describe("TypeORMStore's raw SQL on PostgreSQL", () => {
     expect(queries.filter((query) => query.includes("member_session"))).toHaveLength(2);
     expect(queries).toHaveLength(3);
     expect(queries[2]).toMatch(/^SELECT s\."id" AS "__sessionrow_id", .* LEFT JOIN "member" u ON u\."id" = s\."userId" WHERE s\."id" = \$1$/);
+  });
+
+  it("loads no user for a userId that matches no user row (createForeignKeyConstraints: false)", async () => {
+    const member = await dataSource.getRepository(Member).save({ name: "M", password: "p", joinedAt: new Date(), settings: null });
+    const store = new TypeORMStore<number, Member>(dataSource, { entity: MemberSession });
+    const real = record(member.id);
+    await store.insert(real);
+    await store.load(real.id, { withUser: true }); // the one-time check
+    const [{ name }] = (await dataSource.query(
+      `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'member_session'::regclass AND contype = 'f'`,
+    )) as { name: string }[];
+    await dataSource.query(`ALTER TABLE "member_session" DROP CONSTRAINT "${name}"`);
+    const dangling = record(2_000_000_000);
+    await store.insert(dangling);
+    expect(await store.load(dangling.id, { withUser: true })).toEqual({ record: dangling, user: null });
+    await store.delete(dangling.id);
   });
 
   it("lets TypeORM load users whose entity has after-load listeners", async () => {

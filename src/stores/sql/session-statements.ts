@@ -46,6 +46,8 @@ export class SessionStatements {
   readonly loadForUpdate: string;
   /** The session row with its user's columns (`LEFT JOIN`), or `null` without a user table. */
   readonly loadWithUser: string | null;
+  /** The user table of `loadWithUser`, whose `key` column is null in a joined row without a user. */
+  readonly users: UserTable | null;
   readonly insert: string;
   readonly update: string;
   readonly touch: string;
@@ -61,6 +63,7 @@ export class SessionStatements {
     // The expiry is checked in the statement: a request that loaded a live session must not revive it.
     const liveAt = (index: number) => `${column("expiresAt")} > ${sql.param(index)} AND ${column("absoluteExpiresAt")} > ${sql.param(index + 1)}`;
 
+    this.users = options.users ?? null;
     this.load = `SELECT ${select("", "")} FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}`;
     this.loadForUpdate = dialect === "sqlite" ? this.load : `${this.load} FOR UPDATE`;
     this.loadWithUser =

@@ -9,8 +9,9 @@ export type UserDecoder<TUser> = (row: Record<string, unknown>) => TUser;
 
 /**
  * sessionrow's own statements (load, load with the user, insert, version-checked update, touch,
- * delete) as hand-written SQL through an executor: the SQL store's, and the hot path of the Prisma
- * and TypeORM stores through the app's own client. Each call is one statement.
+ * delete, and the locked update) as hand-written SQL through an executor: the SQL store's, and the
+ * hot path of the Prisma and TypeORM stores through the app's own client. Each call is one
+ * statement, but `updateLocked` (one transaction).
  */
 export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
   readonly #executor: SqlExecutor;
@@ -31,15 +32,17 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
 
   /**
    * The row and its user's columns in one statement; the user is `decodeUser` of them, or `null`
-   * for a session without one.
+   * when the session has none or its `userId` matches no user row (no foreign key enforces it).
    * @throws Error when the statements were written without a user table.
    */
   async loadWithUser(id: string, decodeUser: UserDecoder<TUser>): Promise<LoadedSession<TUserId, TUser> | null> {
-    if (this.#statements.loadWithUser === null) throw new Error("These session statements know no user table");
-    const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.loadWithUser, [id]);
+    const { loadWithUser, users } = this.#statements;
+    if (loadWithUser === null || users === null) throw new Error("These session statements know no user table");
+    const [row] = await this.#executor.rows<Record<string, unknown>>(loadWithUser, [id]);
     if (row === undefined) return null;
     const record = this.#record(row, JOINED_SESSION_PREFIX);
-    return { record, user: record.userId === null ? null : decodeUser(row) };
+    const userFound = row[users.key] !== null && row[users.key] !== undefined;
+    return { record, user: userFound ? decodeUser(row) : null };
   }
 
   async insert(record: SessionRecord<TUserId>): Promise<void> {

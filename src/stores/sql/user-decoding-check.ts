@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from "node:util";
  */
 export class UserDecodingCheck {
   #state: "unchecked" | "same" | "different" = "unchecked";
+  #keys: readonly string[] = [];
   readonly #warning: string;
 
   /** @param warning what the warning says after "sessionrow: " when the rows differ. */
@@ -19,6 +20,11 @@ export class UserDecodingCheck {
   /** Decoded users are known to equal the ORM's: use them. */
   get trusted(): boolean {
     return this.#state === "same";
+  }
+
+  /** The ORM user's keys, once trusted: a decoder keeps only these (a column added later is not the ORM's). */
+  get keys(): readonly string[] {
+    return this.#keys;
   }
 
   /** Decoded users differ from the ORM's: load users through the ORM. */
@@ -32,6 +38,7 @@ export class UserDecodingCheck {
     if (this.#state !== "unchecked" || fromOrm === null) return fromOrm;
     if (isDeepStrictEqual(decoded, fromOrm)) {
       this.#state = "same";
+      this.#keys = Object.keys(fromOrm as object);
     } else {
       this.#state = "different";
       process.emitWarning(`sessionrow: ${this.#warning}`, { code: "SESSIONROW_USER_DECODING" });
