@@ -247,7 +247,7 @@ describe("TypeORMStore's raw SQL on PostgreSQL", () => {
     await store.load(real.id, { withUser: true }); // the one-time check
     const [{ name }] = (await dataSource.query(
       `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'member_session'::regclass AND contype = 'f'`,
-    )) as { name: string }[];
+    )) as [{ name: string }];
     await dataSource.query(`ALTER TABLE "member_session" DROP CONSTRAINT "${name}"`);
     const dangling = record(2_000_000_000);
     await store.insert(dangling);
