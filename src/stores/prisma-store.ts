@@ -174,12 +174,9 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     return this.#modelLoad(id, options);
   }
 
-  async #loadWithRawUser(rows: SqlSessionRows<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
+  #loadWithRawUser(rows: SqlSessionRows<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
     const keys = this.#userCheck.trusted ? this.#userCheck.keys : undefined;
-    const loaded = await rows.loadWithUser(id, (row) => userColumns(row, keys) as TUser);
-    if (loaded === null || loaded.user === null || loaded.user === undefined || this.#userCheck.trusted) return loaded;
-    const fromModel = (await this.loadUser(loaded.record.userId as TUserId)) as TUser | null;
-    return { record: loaded.record, user: this.#userCheck.settle<TUser>(loaded.user, fromModel) };
+    return this.#userCheck.load(rows, id, (row) => userColumns(row, keys) as TUser, (userId) => this.loadUser(userId));
   }
 
   async #modelLoad(id: string, options: { withUser?: boolean }): Promise<LoadedSession<TUserId, TUser> | null> {

@@ -185,11 +185,8 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
     return options.withUser ? { record, user: (row.user ?? null) as TUser | null } : { record };
   }
 
-  async #loadWithRawUser(raw: TypeORMRawSql<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
-    const loaded = await raw.rows.loadWithUser(id, raw.decodeUser!);
-    if (loaded === null || loaded.user === null || loaded.user === undefined || this.#userCheck.trusted) return loaded;
-    const fromTypeORM = await this.loadUser(loaded.record.userId as TUserId);
-    return { record: loaded.record, user: this.#userCheck.settle<TUser>(loaded.user, fromTypeORM) };
+  #loadWithRawUser(raw: TypeORMRawSql<TUserId, TUser>, id: string): Promise<LoadedSession<TUserId, TUser> | null> {
+    return this.#userCheck.load(raw.rows, id, raw.decodeUser!, (userId) => this.loadUser(userId));
   }
 
   async insert(record: SessionRecord<TUserId>): Promise<void> {

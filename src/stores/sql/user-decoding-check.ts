@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
+import type { LoadedSession, UserId } from "../../session-store.js";
+import type { SqlSessionRows, UserDecoder } from "./sql-session-rows.js";
 
 /**
  * Whether the user rows a store decodes from its joined SELECT equal the ORM's own, decided once per
@@ -32,8 +34,24 @@ export class UserDecodingCheck {
     return this.#state === "different";
   }
 
+  /**
+   * A session and its user in one statement (`rows.loadWithUser`). Until the decoding is trusted, the
+   * user is loaded again through the ORM (`loadUser`), compared, and the ORM's is returned.
+   */
+  async load<TUserId extends UserId, TUser>(
+    rows: SqlSessionRows<TUserId, TUser>,
+    id: string,
+    decode: UserDecoder<TUser>,
+    loadUser: (userId: TUserId) => Promise<TUser | null>,
+  ): Promise<LoadedSession<TUserId, TUser> | null> {
+    const loaded = await rows.loadWithUser(id, decode);
+    if (loaded === null || loaded.user === null || loaded.user === undefined || this.trusted) return loaded;
+    const fromOrm = (await loadUser(loaded.record.userId as TUserId)) as TUser | null;
+    return { record: loaded.record, user: this.#settle<TUser>(loaded.user, fromOrm) };
+  }
+
   /** Compares a decoded user with the ORM's user of the same id, and returns the ORM's. */
-  settle<TUser>(decoded: TUser, fromOrm: TUser | null): TUser | null {
+  #settle<TUser>(decoded: TUser, fromOrm: TUser | null): TUser | null {
     // No user any more (deleted meanwhile): nothing to compare, ask again next time.
     if (this.#state !== "unchecked" || fromOrm === null) return fromOrm;
     if (isDeepStrictEqual(decoded, fromOrm)) {
