@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { inspect } from "node:util";
 import type { LoadOptions } from "./load-options.js";
 import { Session, sessionState, type SessionContext, type SessionData } from "./session.js";
@@ -186,19 +187,23 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   }
 
   /**
-   * Deletes expired sessions in batches of `pruneBatchSize` and returns how many. Safe to run from
-   * cron on several hosts at once. `onProgress` receives the running total after each batch.
+   * Deletes expired sessions in batches of `pruneBatchSize` and returns how many, resting
+   * `prunePauseRatio` times each batch's duration after it. Safe to run from cron on several hosts at
+   * once. `onProgress` receives the running total after each batch.
    */
   async prune(options: { batchSize?: number; onProgress?: (deleted: number) => void } = {}): Promise<number> {
     const batchSize = options.batchSize ?? this.options.pruneBatchSize;
     const now = new Date(this.#policy.now());
     let total = 0;
     for (;;) {
+      const started = performance.now();
       const deleted = await this.#call({ name: "prune", batchSize }, () => this.store.deleteExpired(now, batchSize));
       total += deleted;
       options.onProgress?.(total);
       // Not `deleted < batchSize`: a prune on another host may have taken part of this batch.
       if (deleted === 0) return total;
+      const pause = this.options.prunePauseRatio * (performance.now() - started);
+      if (pause > 0) await sleep(pause);
     }
   }
 

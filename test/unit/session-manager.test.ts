@@ -295,6 +295,30 @@ describe("SessionManager: users and rotation", () => {
     expect(await manager.prune({ batchSize: 2, onProgress: (n) => progress.push(n) })).toBe(7);
     expect(progress).toEqual([2, 4, 6, 7, 7]);
   });
+
+  it("rests after each batch that deleted rows, prunePauseRatio times as long as the batch took", async () => {
+    const BATCH_MS = 40;
+    async function timedPrune(prunePauseRatio: number) {
+      const { manager, store, clock } = setup({ prunePauseRatio });
+      for (let i = 0; i < 4; i++) await simulateRequest(manager, null, (s) => s.set("i", i));
+      clock.advance(31 * MINUTE);
+      const deleteExpired = store.deleteExpired.bind(store);
+      const batches: number[] = [];
+      store.deleteExpired = async (now, limit) => {
+        batches.push(performance.now());
+        await new Promise((resolve) => setTimeout(resolve, BATCH_MS));
+        return deleteExpired(now, limit);
+      };
+      expect(await manager.prune({ batchSize: 2 })).toBe(4);
+      // Three batches (2, 2, then 0 rows): the gap between two batches is the batch plus the rest.
+      expect(batches).toHaveLength(3);
+      return [batches[1]! - batches[0]!, batches[2]! - batches[1]!];
+    }
+    // Lower bounds only: timers never fire early, but a loaded machine can make any of them late.
+    for (const gap of await timedPrune(0)) expect(gap).toBeGreaterThanOrEqual(BATCH_MS - 2);
+    for (const gap of await timedPrune(1)) expect(gap).toBeGreaterThanOrEqual(2 * BATCH_MS - 2);
+    for (const gap of await timedPrune(0.5)) expect(gap).toBeGreaterThanOrEqual(1.5 * BATCH_MS - 2);
+  });
 });
 
 describe("SessionManager: parallel requests", () => {
@@ -573,6 +597,8 @@ describe("SessionManager: failures and configuration", () => {
     [{ touchAfter: "1h" }, /touchAfter/],
     [{ conflict: "ignore" }, /conflict/],
     [{ maxDataBytes: 0 }, /maxDataBytes/],
+    [{ prunePauseRatio: -1 }, /prunePauseRatio/],
+    [{ prunePauseRatio: Number.NaN }, /prunePauseRatio/],
   ])("rejects bad options %j at construction", (bad, message) => {
     expect(() => setup(bad as Partial<SessionManagerOptions>)).toThrow(SessionConfigError);
     expect(() => setup(bad as Partial<SessionManagerOptions>)).toThrow(message);
