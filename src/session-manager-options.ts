@@ -75,8 +75,8 @@ export interface SessionManagerOptions {
   /**
    * How long {@link SessionManager.prune} rests after each batch, as a multiple of the time that
    * batch took: 1 leaves the database half of the prune's time for requests (in `npm run bench`, a
-   * prune of a million rows then raised request p99 about 1.4x instead of 1.7x, and took 2.5x as
-   * long); 0 runs the batches back to back.
+   * prune of a million rows then raised request p99 1.3-1.4x instead of 1.6-1.7x, and took about
+   * 2.8x as long); 0 runs the batches back to back.
    * @default 1
    */
   prunePauseRatio?: number;
