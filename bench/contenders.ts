@@ -41,6 +41,12 @@ export const CONTENDERS: readonly ContenderInfo[] = [
     requires: ["src/typeorm.ts", "src/stores/typeorm-store.ts"],
   },
   {
+    name: "sessionrow-prisma-client",
+    label: "sessionrow + Prisma, raw SQL through the client (no pool option)",
+    short: "sessionrow + Prisma, no pool option",
+    kind: "variant",
+  },
+  {
     name: "sessionrow-prisma-orm",
     label: "sessionrow + Prisma, rawSql: false (model API)",
     short: "sessionrow + Prisma, rawSql: false",

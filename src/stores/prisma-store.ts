@@ -1,10 +1,12 @@
 import { SessionConfigError } from "../errors.js";
 import { databaseOf, type PrismaDatabase, type RawSqlClient } from "./prisma-dialect.js";
+import { pgPoolExecutor, prismaTypeParsers, type PgPool } from "./sql/pg-pool-executor.js";
 import { prismaExecutor } from "./sql/prisma-executor.js";
 import { pruneStatementFor } from "./sql/prune-statement.js";
 import { plainCodec } from "./sql/session-row-codec.js";
 import { JOINED_SESSION_PREFIX, SessionStatements } from "./sql/session-statements.js";
 import { SqlSessionRows } from "./sql/sql-session-rows.js";
+import type { SqlExecutor } from "./sql/sql-executor.js";
 import { UserDecodingCheck } from "./sql/user-decoding-check.js";
 import { toSessionRecord } from "./session-row.js";
 import type {
@@ -101,6 +103,19 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * @default true
    */
   rawSql?: boolean;
+  /**
+   * The node-postgres pool the client's driver adapter wraps (`new PrismaPg(pool)`), on PostgreSQL:
+   * the raw-SQL path then sends sessionrow's own statements straight to it, on the app's own
+   * connections, without the cost of Prisma's query engine per statement (README "`rawSql`"). Values
+   * are read as Prisma reads them (`DateTime` in UTC, `BigInt` as a BigInt). The statements do not go
+   * through the client, so client extensions and Prisma's query logging do not see them. Ignored with
+   * `rawSql: false`.
+   * @example
+   * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+   * const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+   * const sessions = SessionManager.fromPrisma(prisma, { secret, pool });
+   */
+  pool?: PgPool;
 }
 
 /** sessionrow's own statements as raw SQL through the client, once they are known to fit the database. */
@@ -143,6 +158,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   /** The one-statement prune failed on the table or columns (a mapped model without `tableName`): the model API prunes. */
   #rawPruneRefused = false;
   readonly #rawSql: boolean;
+  readonly #pool: PgPool | undefined;
   readonly #userTableName: string;
   /** The raw-SQL path: not asked yet, being found out, found, or not fit (the model API). */
   #rawSqlPath: Promise<RawSqlPath<TUserId, TUser> | null> | RawSqlPath<TUserId, TUser> | typeof MODEL_API | undefined;
@@ -163,6 +179,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#tableName = options.tableName ?? capitalized(sessionModel);
     this.#userTableName = options.userTableName ?? capitalized(userModel);
     this.#rawSql = options.rawSql ?? true;
+    this.#pool = options.pool;
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
@@ -313,7 +330,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     // #askDatabase forgets a database that did not answer: the model API this time, ask again next time.
     if (database === null) return this.#database === undefined ? RETRY : null;
     if (database.dialect === "sqlite") return null;
-    const executor = prismaExecutor(this.#client as RawSqlClient, database.dialect);
+    const executor = await this.#executorFor(database);
     const statements = new SessionStatements(database.dialect, this.#tableName, { users: { table: this.#userTableName, key: "id" } });
     if (!(await answers(executor.rows(statements.load, [""])))) {
       process.emitWarning(
@@ -333,6 +350,19 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       );
     }
     return { rows: new SqlSessionRows(executor, statements, plainCodec(database.dialect)), joinsUsers };
+  }
+
+  /**
+   * The app's pg pool where it gave one, else the client's raw-query API.
+   * @throws SessionConfigError for a pool on a database other than PostgreSQL.
+   */
+  async #executorFor(database: PrismaDatabase): Promise<SqlExecutor> {
+    if (this.#pool === undefined) return prismaExecutor(this.#client as RawSqlClient, database.dialect);
+    if (database.dialect !== "postgres") {
+      throw new SessionConfigError(`The option { pool } takes a node-postgres pool, but the Prisma client's database is ${database.system}`);
+    }
+    const { default: pg } = await import("pg");
+    return pgPoolExecutor(this.#pool, prismaTypeParsers(pg.types));
   }
 
   async #askDatabase(): Promise<PrismaDatabase | null> {

@@ -32,6 +32,15 @@ const typeormStores = typeormFixtures(() => typeorm, "postgresql");
 describeStoreContract("TypeORMStore on PostgreSQL (int user ids)", "int", typeormStores.int);
 describeStoreContract("TypeORMStore on PostgreSQL (uuid user ids)", "string", typeormStores.string);
 
+// The same contract with sessionrow's statements straight to the pool the client's adapter wraps (option pool).
+const pooledPrismaStores = prismaFixtures(() => database.prisma, "postgresql", {
+  get pool() {
+    return database.pool;
+  },
+});
+describeStoreContract("PrismaStore on PostgreSQL with { pool } (int user ids)", "int", pooledPrismaStores.int);
+describeStoreContract("PrismaStore on PostgreSQL with { pool } (string user ids)", "string", pooledPrismaStores.string);
+
 // The same contract with the ORM's query API instead of sessionrow's raw SQL (option rawSql: false).
 describeStoreContract("PrismaStore on PostgreSQL through the model API (int user ids)", "int", prismaFixtures(() => database.prisma, "postgresql", { rawSql: false }).int);
 describeStoreContract("TypeORMStore on PostgreSQL through the query builder (uuid user ids)", "string", typeormFixtures(() => typeorm, "postgresql", { rawSql: false }).string);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { UserId } from "../../src/index.js";
-import { PrismaStore } from "../../src/prisma.js";
+import { PrismaStore, type PrismaStoreOptions } from "../../src/prisma.js";
 import { TypeORMStore } from "../../src/typeorm.js";
 import { Account, User, type TypeORMTestDatabase } from "../support/typeorm.js";
 import type { StoreFixture } from "./store-contract.js";
@@ -17,9 +17,13 @@ interface PrismaTestClient {
   };
 }
 
-/** Which statements a store sends: its own SQL through the ORM's raw-query API (the default), or the ORM's query API. */
+/**
+ * Which statements a store sends: its own SQL through the ORM's raw-query API (the default), or the
+ * ORM's query API; with Prisma, its own SQL straight to the app's `pg` pool (`pool`).
+ */
 export interface StorePath {
   rawSql?: boolean;
+  pool?: PrismaStoreOptions["pool"];
 }
 
 /** The ORM stores lock rows through their raw-SQL path, which SQLite does not take. */

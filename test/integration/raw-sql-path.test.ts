@@ -2,11 +2,14 @@
 // one statement a call, and the user rows it decodes checked once against the ORM's own.
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import { AfterLoad, Column, DataSource, Entity, PrimaryGeneratedColumn } from "typeorm";
+import pg from "pg";
+import { AfterLoad, Column, DataSource, Entity, EventSubscriber, PrimaryGeneratedColumn, type DataSourceOptions, type EntitySubscriberInterface } from "typeorm";
+import { SessionConfigError } from "../../src/index.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore, createSessionEntity } from "../../src/typeorm.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { prismaTypeParsers } from "../../src/stores/sql/pg-pool-executor.js";
 import { makeRecord } from "../contract/store-contract.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 
@@ -153,6 +156,35 @@ describe("PrismaStore's raw SQL on PostgreSQL", () => {
     }
   });
 
+  it("with { pool }, sends its statements straight to the pool: the client only says which database it is", async () => {
+    const user = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "Grace" } });
+    const { client, calls } = countingClient(database.prisma);
+    const poolQuery = jest.spyOn(database.pool, "query");
+    try {
+      const store = new PrismaStore<number, typeof user>(client, { pool: database.pool });
+      const row = record(user.id);
+      await store.insert(row); // asks the client which database; probes the two SELECTs on the pool
+      expect(calls).toEqual({ raw: 1, model: 0 });
+      // The client's own statement runs on the same pool.
+      expect(poolQuery).toHaveBeenCalledTimes(1 + 3);
+
+      expect(await store.load(row.id, { withUser: true })).toEqual({ record: row, user });
+      expect(await store.load(row.id, { withUser: true })).toEqual({ record: row, user });
+      const update = { ...row, data: { cart: [3] }, version: 1, updatedAt: new Date(), lastSeenAt: new Date() };
+      expect(await store.updateIfVersion(row.id, 0, update)).toBe(true);
+      expect(await store.updateIfVersion(row.id, 0, update)).toBe(false);
+      expect(await store.updateLocked(row.id, (current) => current && { ...update, version: current.version + 1 })).toBe(true);
+      await store.delete(row.id);
+      expect(await store.load(row.id)).toBeNull();
+      // No raw statement through the client; the user check's one model call (on the same pool).
+      expect(calls).toEqual({ raw: 1, model: 1 });
+      expect(poolQuery).toHaveBeenCalledTimes(4 + 6 + 1); // updateLocked runs on a connection of its own
+
+    } finally {
+      poolQuery.mockRestore();
+    }
+  });
+
   it("sends everything through the model API with rawSql: false", async () => {
     const { client, calls } = countingClient(database.prisma);
     const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
@@ -163,6 +195,28 @@ describe("PrismaStore's raw SQL on PostgreSQL", () => {
     await store.touch(row.id, { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + HOUR) });
     await store.delete(row.id);
     expect(calls).toEqual({ raw: 0, model: 4 });
+  });
+});
+
+describe("PrismaStore's pool option", () => {
+  it("reads values as Prisma does: timestamp and date in UTC, bigint as a BigInt", () => {
+    const parsers = prismaTypeParsers(pg.types);
+    expect(parsers.getTypeParser(1114)("2026-11-30 10:35:43.084")).toEqual(new Date("2026-11-30T10:35:43.084Z"));
+    expect(parsers.getTypeParser(1082)("2026-11-30")).toEqual(new Date("2026-11-30T00:00:00Z"));
+    expect(parsers.getTypeParser(20)("9007199254740993")).toBe(9007199254740993n);
+    expect(parsers.getTypeParser(25)("text")).toBe("text");
+  });
+
+  it("refuses a pg pool when the client's database is not PostgreSQL", async () => {
+    const delegate = { findUnique: async () => null, findMany: async () => [], create: async () => ({}), updateMany: async () => ({ count: 0 }), deleteMany: async () => ({ count: 0 }) };
+    const mariadb = {
+      session: delegate,
+      user: delegate,
+      $queryRawUnsafe: async () => [{ version: "10.11.6-MariaDB-0+deb12u1" }],
+      $executeRawUnsafe: async () => 0,
+    };
+    const store = new PrismaStore(mariadb, { pool: database.pool });
+    await expect(store.load("id")).rejects.toThrow(new SessionConfigError("The option { pool } takes a node-postgres pool, but the Prisma client's database is mariadb"));
   });
 });
 
@@ -197,6 +251,16 @@ class Listened {
   @AfterLoad()
   markLoaded(): void {
     this.loadedBy = "TypeORM";
+  }
+}
+
+/** Queries TypeORM reported to a subscriber's `afterQuery`. */
+const seen: string[] = [];
+
+@EventSubscriber()
+class QueryWatcher implements EntitySubscriberInterface {
+  afterQuery(event: { query: string }): void {
+    seen.push(event.query);
   }
 }
 
@@ -261,6 +325,29 @@ describe("TypeORMStore's raw SQL on PostgreSQL", () => {
     const row = record(listened.id);
     await store.insert(row);
     expect((await store.load(row.id, { withUser: true }))?.user).toEqual({ id: listened.id, name: "L", loadedBy: "TypeORM" });
+  });
+
+  it("sends its statements straight to the driver's pool unless the app watches queries (logging, a query subscriber)", async () => {
+    const member = await dataSource.getRepository(Member).save({ name: "P", password: "p", joinedAt: new Date(), settings: null });
+    seen.length = 0;
+    const open = (options: { logging?: boolean; subscribers?: unknown[] }) =>
+      new DataSource({ type: "postgres", url: database.url, entities: [Member, MemberSession], ...options } as DataSourceOptions).initialize();
+    const quiet = await open({ logging: false });
+    const watched = await open({ subscribers: [QueryWatcher] });
+    try {
+      const row = record(member.id);
+      const poolQuery = jest.spyOn((quiet.driver as unknown as { master: { query: () => unknown } }).master, "query");
+      await new TypeORMStore<number, Member>(quiet, { entity: MemberSession }).insert(row);
+      expect(poolQuery).toHaveBeenCalledTimes(1);
+
+      const store = new TypeORMStore<number, Member>(watched, { entity: MemberSession });
+      expect((await store.load(row.id))?.record).toEqual(row);
+      await store.delete(row.id);
+      expect(seen).toEqual([expect.stringMatching(/^SELECT .* FROM "member_session"/), expect.stringMatching(/^DELETE FROM "member_session"/)]);
+    } finally {
+      await quiet.destroy();
+      await watched.destroy();
+    }
   });
 
   it("writes with raw SQL: every column's value converted by the driver, read back the same", async () => {

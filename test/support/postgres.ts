@@ -11,8 +11,10 @@ export interface TestDatabase {
   url: string;
   /** The database on the PostgreSQL server itself, as migrations and admin statements use it. */
   directUrl: string;
-  /** A Prisma client on the database (closed by `drop`). */
+  /** A Prisma client on the database, its PrismaPg adapter wrapping `pool` (closed by `drop`). */
   prisma: PrismaClient;
+  /** The app's `pg` pool the client's adapter wraps, as the README sets it up for sessionrow's `pool` option. */
+  pool: pg.Pool;
   /** Closes connections and drops the database. */
   drop(): Promise<void>;
 }
@@ -44,13 +46,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     schemaPath: "prisma/schema.prisma",
   });
   const url = appDatabaseUrl(directUrl);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const pool = new pg.Pool({ connectionString: url });
+  // Tests terminate backends on purpose (outages); an idle connection's error must not crash the run.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     url,
     directUrl,
     prisma,
+    pool,
     drop: async () => {
       await prisma.$disconnect();
+      if (!pool.ended) await pool.end();
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

@@ -1,3 +1,4 @@
+import { pgPoolExecutor, TIMESTAMP_WITHOUT_TIME_ZONE, utcTimestamp, type PgPool } from "./pg-pool-executor.js";
 import type { SqlExecutor } from "./sql-executor.js";
 
 /** Options of {@link openPgExecutor}. */
@@ -7,8 +8,6 @@ export interface PgExecutorOptions {
   connectTimeoutMs: number;
 }
 
-const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
-
 /**
  * node-postgres reads `timestamp without time zone` as local time; sessionrow writes UTC into it
  * (Prisma's plain `DateTime` columns), so it is read as UTC. Every other type as `pg` reads it.
@@ -16,7 +15,7 @@ const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 function utcTimestamps(types: typeof import("pg").types): { getTypeParser: typeof types.getTypeParser } {
   const getTypeParser = ((oid: number, format?: "text" | "binary") =>
     oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary"
-      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      ? utcTimestamp
       : types.getTypeParser(oid, format as "text")) as typeof types.getTypeParser;
   return { getTypeParser };
 }
@@ -27,10 +26,5 @@ export async function openPgExecutor(url: string, options: PgExecutorOptions): P
   const pool = new pg.Pool({ connectionString: url, max: options.max, connectionTimeoutMillis: options.connectTimeoutMs, types: utcTimestamps(pg.types) });
   // A pool reports errors of idle connections as events; unhandled, they would crash the process.
   pool.on("error", () => {});
-  return {
-    dialect: "postgres",
-    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await pool.query(sql, [...params])).rows as T[],
-    run: async (sql, params) => (await pool.query(sql, [...params])).rowCount ?? 0,
-    close: () => pool.end(),
-  };
+  return { ...pgPoolExecutor(pool as unknown as PgPool), close: () => pool.end() };
 }

@@ -3,22 +3,27 @@ import { matchedRows, type MysqlResultHeader } from "./matched-rows.js";
 import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
 
 /**
- * Runs hand-written SQL through a TypeORM DataSource's own pool (a query runner per statement, as
- * `dataSource.query` does), PostgreSQL or MySQL/MariaDB. Closing is the app's business: `close`
- * does nothing. Counts come from the structured result: PostgreSQL's row count, or the rows of
- * `RETURNING` where a driver reports none (PGlite); MySQL/MariaDB's "Rows matched".
+ * Runs hand-written SQL through a TypeORM DataSource's own pool, PostgreSQL or MySQL/MariaDB.
+ * Statements go straight to the driver's pool, as a query runner would send them, unless the app
+ * watches queries (query logging, a slow-query limit, a subscriber's `beforeQuery`/`afterQuery`), or
+ * the driver's pool takes no direct query: then each goes through a query runner (as
+ * `dataSource.query` does), where the app sees it. Transactions are the DataSource's. Closing is the
+ * app's business: `close` does nothing. Counts come from the structured result: PostgreSQL's row
+ * count, or the rows of `RETURNING` where a driver reports none (PGlite); MySQL/MariaDB's "Rows matched".
  */
 export function typeormExecutor(dataSource: DataSource, dialect: Exclude<SqlDialect, "sqlite">): SqlExecutor {
-  const executor = runnerExecutor(dialect, async (sql, params) => {
-    const runner = dataSource.createQueryRunner();
-    try {
-      return await runner.query(sql, [...params], true);
-    } finally {
-      await runner.release();
-    }
-  });
+  const query =
+    directPoolQuery(dataSource) ??
+    (async (sql, params) => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        return await runner.query(sql, [...params], true);
+      } finally {
+        await runner.release();
+      }
+    });
   return {
-    ...executor,
+    ...runnerExecutor(dialect, query),
     transaction: (work) => dataSource.transaction((manager) => work(runnerExecutor(dialect, (sql, params) => (manager.queryRunner as QueryRunner).query(sql, [...params], true)))),
   };
 }
@@ -36,4 +41,45 @@ function runnerExecutor(dialect: Exclude<SqlDialect, "sqlite">, query: Structure
     },
     close: async () => {},
   };
+}
+
+/** The callback `query` of the pools TypeORM's drivers create (`pg`, `mysql2`, `mysql`, typeorm-pglite's). */
+type CallbackQuery = (sql: string, params: unknown[], callback: (error: Error | null, result: unknown) => void) => unknown;
+
+/**
+ * A query on the DataSource driver's own pool (the primary, where replication is configured), without
+ * a query runner: the same connection, the same values, without TypeORM's per-query bookkeeping.
+ * `null` where the app watches queries through TypeORM, or the driver has no such pool.
+ */
+function directPoolQuery(dataSource: DataSource): StructuredQuery | null {
+  if (appWatchesQueries(dataSource)) return null;
+  const driver = dataSource.driver as { master?: { query?: CallbackQuery }; pool?: { query?: CallbackQuery } };
+  const type = dataSource.options.type;
+  const pool = type === "postgres" ? driver.master : type === "mysql" || type === "mariadb" ? driver.pool : undefined;
+  const poolQuery = pool?.query;
+  if (pool === undefined || typeof poolQuery !== "function") return null;
+  return (sql, params) =>
+    new Promise((resolve, reject) => {
+      const returned = poolQuery.call(pool, sql, [...params], (error, result) => (error ? reject(error) : resolve(structured(result))));
+      // A pool whose query also returns a promise (typeorm-pglite's) rejects it besides calling back: the callback answers.
+      if (returned instanceof Promise) returned.catch(() => {});
+    });
+}
+
+/** A driver's answer as a query runner's structured result: the rows, or the write's header and count. */
+function structured(result: unknown): { records: unknown[]; affected?: number; raw: unknown } {
+  if (Array.isArray(result)) return { records: result, raw: result };
+  const { rows, rowCount } = result as { rows?: unknown[]; rowCount?: number | null };
+  if (rows !== undefined) return { records: rows, ...(typeof rowCount === "number" ? { affected: rowCount } : {}), raw: result };
+  return { records: [], raw: result };
+}
+
+/** Whether TypeORM shows the app its queries: query or error logging, a slow-query limit, or a query subscriber. */
+function appWatchesQueries(dataSource: DataSource): boolean {
+  const { logging, maxQueryExecutionTime } = dataSource.options;
+  const logs = logging === true || logging === "all" || (Array.isArray(logging) && logging.length > 0);
+  const subscribed = dataSource.subscribers.some(
+    (subscriber) => typeof subscriber.beforeQuery === "function" || typeof subscriber.afterQuery === "function",
+  );
+  return logs || (maxQueryExecutionTime ?? 0) > 0 || subscribed;
 }

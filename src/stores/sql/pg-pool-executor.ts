@@ -1,0 +1,93 @@
+import type { SqlExecutor } from "./sql-executor.js";
+
+/** The type parsers of a `pg` query (`pg`'s `CustomTypesConfig`). */
+export interface PgTypeParsers {
+  getTypeParser(oid: number, format?: "text" | "binary"): (value: string) => unknown;
+}
+
+/** A `pg` query's answer, as far as sessionrow reads it. */
+interface PgResult {
+  rows: Record<string, unknown>[];
+  /** `null` or absent where a driver reports no count: the rows of `RETURNING` count then. */
+  rowCount?: number | null;
+}
+
+/** A connection checked out of a {@link PgPool}. */
+interface PgPoolClient {
+  query(query: { text: string; values: unknown[]; types?: PgTypeParsers }): Promise<PgResult>;
+  /** Returns the connection to the pool; given an error, the pool discards it instead. */
+  release(error?: Error | boolean): void;
+}
+
+/**
+ * A node-postgres pool (`new pg.Pool(...)` of the `pg` package), as sessionrow uses it: one query on
+ * any connection, and a connection of its own for a transaction.
+ */
+export interface PgPool {
+  query(query: { text: string; values: unknown[]; types?: PgTypeParsers }): Promise<PgResult>;
+  connect(): Promise<PgPoolClient>;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+export const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+
+/** A `timestamp without time zone` read as UTC (sessionrow and Prisma write UTC into it), not as local time. */
+export const utcTimestamp = (value: string): Date => new Date(`${value.replace(" ", "T")}Z`);
+
+/**
+ * The values Prisma's own client reads from PostgreSQL: a `timestamp` or `date` (Prisma's `DateTime`
+ * columns, written in UTC) read as UTC rather than local time, and a `bigint` as a BigInt rather than
+ * a string. Every other type as `pg` reads it.
+ */
+export function prismaTypeParsers(types: PgTypeParsers): PgTypeParsers {
+  return {
+    getTypeParser: (oid, format) => {
+      if (format === "binary") return types.getTypeParser(oid, format);
+      if (oid === TIMESTAMP_WITHOUT_TIME_ZONE) return utcTimestamp;
+      if (oid === DATE) return (value) => new Date(`${value}T00:00:00Z`);
+      if (oid === INT8) return (value) => BigInt(value);
+      return types.getTypeParser(oid, format);
+    },
+  };
+}
+
+/**
+ * Runs hand-written SQL on a node-postgres pool: each statement on whichever connection is free, and
+ * a transaction on one connection checked out for it (BEGIN ... COMMIT, or ROLLBACK when `work`
+ * rejects). No session-level state and unnamed statements only, so it works behind PgBouncer in
+ * transaction-pooling mode. Closing is the pool owner's business: `close` does nothing.
+ * @param types the type parsers of every query; by default the pool's own.
+ */
+export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor {
+  const query = (connection: Pick<PgPool, "query">, text: string, params: readonly unknown[]) =>
+    connection.query(types === undefined ? { text, values: [...params] } : { text, values: [...params], types });
+  const executorOn = (connection: Pick<PgPool, "query">): SqlExecutor => ({
+    dialect: "postgres",
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(connection, sql, params)).rows as T[],
+    run: async (sql, params) => {
+      const result = await query(connection, sql, params);
+      return result.rowCount ?? result.rows.length;
+    },
+    close: async () => {},
+  });
+  return {
+    ...executorOn(pool),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query({ text: "BEGIN", values: [] });
+        const result = await work(executorOn(client));
+        await client.query({ text: "COMMIT", values: [] });
+        client.release();
+        return result;
+      } catch (error) {
+        await client.query({ text: "ROLLBACK", values: [] }).then(
+          () => client.release(),
+          (rollbackError: Error) => client.release(rollbackError),
+        );
+        throw error;
+      }
+    },
+  };
+}
