@@ -141,7 +141,20 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     const state = sessionState(session);
     state.sealed = true;
     if (this.#policy.shouldSave(state, session.readOnly)) await this.#saver.save(state);
-    else if (!session.readOnly && state.stored && this.#policy.shouldTouch(state.record)) await this.#saver.touch(state);
+    else if (this.#isTouchDue(session)) await this.#saver.touch(state);
+    return this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
+  }
+
+  /**
+   * {@link commit} without waiting, for a session whose commit writes nothing (unchanged, or new and
+   * empty, and no touch due): seals it and returns what the response does with the token. `null`
+   * when the commit must write: nothing is done, call {@link commit}. Lets an adapter send the
+   * response of a read-only request without holding it for a promise.
+   */
+  commitWithoutWrite(session: Session<Data, TUser, TUserId>): TokenAction | null {
+    const state = sessionState(session);
+    if (this.#policy.shouldSave(state, session.readOnly) || this.#isTouchDue(session)) return null;
+    state.sealed = true;
     return this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
   }
 
@@ -228,6 +241,11 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
       // A caller that stops early (break, throw) lets the store's iteration end too.
       await iterator.return?.();
     }
+  }
+
+  #isTouchDue(session: Session<Data, TUser, TUserId>): boolean {
+    const state = sessionState(session);
+    return !session.readOnly && state.stored && this.#policy.shouldTouch(state.record);
   }
 
   /** Whether an unchanged session is due a metadata touch: throttled, and pointless once the idle expiry would pass the absolute one. */

@@ -3,55 +3,75 @@ import { mergeVary } from "../transports/transport-options.js";
 import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
-const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
+type Method = (...args: unknown[]) => unknown;
+type PatchedResponse = Record<HeldMethod, Method>;
+
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
- * (`writeHead`, `write`, `end`, `flushHeaders`) starts `beforeSend`, and it and every later call are
- * replayed in order once it resolves (headers given to a held `writeHead` are merged with those set
- * meanwhile, so the session's `Set-Cookie` survives a route's own). If it rejects, the held calls and
- * the headers only they may carry are dropped, the response is marked `Cache-Control: no-store`, and
- * `onError` gets the error while nothing is sent yet, so an error response replaces the response.
+ * (`writeHead`, `write`, `end`, `flushHeaders`) starts `beforeSend`. When it returns without a
+ * promise (it had nothing to wait for), that call goes through at once. Otherwise it and every later
+ * call are replayed in order once the promise resolves (headers given to a held `writeHead` are
+ * merged with those set meanwhile, so the session's `Set-Cookie` survives a route's own). If it
+ * throws or rejects, the held calls and the headers only they may carry are dropped, the response is
+ * marked `Cache-Control: no-store`, and `onError` gets the error while nothing is sent yet, so an
+ * error response replaces the response.
  */
 export function holdResponseUntil(
   res: ServerResponse,
-  beforeSend: () => Promise<void>,
+  beforeSend: () => Promise<void> | void,
   onError: (error: unknown) => void,
 ): void {
-  const originals = new Map<HeldMethod, (...args: unknown[]) => unknown>();
-  const held: { method: HeldMethod; args: unknown[] }[] = [];
-  let started = false;
+  const patched = res as unknown as PatchedResponse;
+  const { writeHead, write, end, flushHeaders } = patched;
+  let held: { method: HeldMethod; args: unknown[] }[] | null = null;
 
-  const restore = () => {
-    for (const [method, original] of originals) (res as unknown as Record<HeldMethod, unknown>)[method] = original;
-  };
-
-  for (const method of HELD_METHODS) {
-    const original = res[method] as (...args: unknown[]) => unknown;
-    originals.set(method, original);
-    (res as unknown as Record<HeldMethod, unknown>)[method] = (...args: unknown[]) => {
-      held.push({ method, args });
-      if (!started) {
-        started = true;
-        beforeSend().then(
-          () => {
-            restore();
-            for (const call of held.splice(0)) {
-              const args = call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args;
-              originals.get(call.method)!.apply(res, args);
-            }
-          },
-          (error: unknown) => {
-            restore();
-            held.length = 0;
-            for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
-            res.setHeader("Cache-Control", "no-store");
-            onError(error);
-          },
-        );
-      }
-      return method === "write" ? true : method === "flushHeaders" ? undefined : res;
-    };
+  function restore(): void {
+    patched.writeHead = writeHead;
+    patched.write = write;
+    patched.end = end;
+    patched.flushHeaders = flushHeaders;
   }
+  function originalOf(method: HeldMethod): Method {
+    return method === "writeHead" ? writeHead : method === "write" ? write : method === "end" ? end : flushHeaders;
+  }
+  function fail(error: unknown): void {
+    restore();
+    held = null;
+    for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
+    res.setHeader("Cache-Control", "no-store");
+    onError(error);
+  }
+  function replay(): void {
+    restore();
+    for (const call of held!) originalOf(call.method).apply(res, call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args);
+    held = null;
+  }
+  function send(method: HeldMethod, args: unknown[]): unknown {
+    const heldValue = method === "write" ? true : method === "flushHeaders" ? undefined : res;
+    if (held !== null) {
+      held.push({ method, args });
+      return heldValue;
+    }
+    let waiting: Promise<void> | void;
+    try {
+      waiting = beforeSend();
+    } catch (error) {
+      // Failed before anything was sent: held like a rejection, so the route's later calls are dropped too.
+      waiting = Promise.reject(error);
+    }
+    if (waiting === undefined) {
+      restore();
+      return originalOf(method).apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
+    }
+    held = [{ method, args }];
+    waiting.then(replay, fail);
+    return heldValue;
+  }
+
+  patched.writeHead = (...args) => send("writeHead", args);
+  patched.write = (...args) => send("write", args);
+  patched.end = (...args) => send("end", args);
+  patched.flushHeaders = (...args) => send("flushHeaders", args);
 }
 
 /**

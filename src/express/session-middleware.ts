@@ -66,13 +66,17 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
     loadSession(manager, transport.getToken(req), req, transport.cookie ? options.adoptExpressSession : undefined, loadOptions).then(
       ({ session, headers }) => {
         (req as { session?: unknown }).session = session;
+        const send = (action: TokenAction) => {
+          if (action.type === "set") warnInsecure(req);
+          transport.apply(res, action);
+          for (const [name, value] of headers) appendHeader(res, name, value);
+        };
         holdResponseUntil(
           res,
-          async () => {
-            const action = await manager.commit(session);
-            if (action.type === "set") warnInsecure(req);
-            transport.apply(res, action);
-            for (const [name, value] of headers) appendHeader(res, name, value);
+          () => {
+            // A commit that writes nothing sends the response at once; one that writes holds it until saved.
+            const action = manager.commitWithoutWrite(session);
+            return action === null ? manager.commit(session).then(send) : send(action);
           },
           next,
         );

@@ -52,6 +52,29 @@ describe("The request lifecycle: load, commit, and the token action", () => {
     expect((await manager.load(token)).isNew).toBe(true);
   });
 
+  it("commits at once, without waiting, only what writes nothing: commitWithoutWrite", async () => {
+    const { manager, clock, writes } = setup();
+    expect(manager.commitWithoutWrite(await manager.load("forged.token"))).toEqual({ type: "clear" });
+    const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
+    writes.length = 0;
+
+    const unchanged = await manager.load(token);
+    expect(manager.commitWithoutWrite(unchanged)).toEqual({ type: "none" });
+    expect(() => unchanged.set("a", 2)).toThrow(SessionStateError); // sealed, as by commit()
+
+    const changed = await manager.load(token);
+    changed.set("a", 2);
+    expect(manager.commitWithoutWrite(changed)).toBeNull(); // must write: nothing done
+    changed.set("a", 3);
+    expect(await manager.commit(changed)).toEqual({ type: "none" });
+
+    clock.advance(2 * MINUTE);
+    const touchDue = await manager.load(token);
+    expect(manager.commitWithoutWrite(touchDue)).toBeNull();
+    await manager.commit(touchDue);
+    expect(writes).toEqual(["updateIfVersion", "touch"]);
+  });
+
   it("clears a forged or expired token, and after destroy(); leaves an unknown but validly signed one alone", async () => {
     const { manager, clock } = setup();
     expect(await manager.commit(await manager.load("forged.token"))).toEqual({ type: "clear" });
