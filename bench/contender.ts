@@ -23,6 +23,10 @@ export interface Contender {
   session?: SessionAdapter;
   /** The reference contenders' (baseline, raw pg) own `/read`. */
   read?: RequestHandler;
+  /** A reference contender's own `/increment` (raw jsonb_set). */
+  increment?: RequestHandler;
+  /** A reference contender's own `/count`: `{ count }` of the session `/increment` changes. */
+  count?: RequestHandler;
   /** Options and settings in effect, recorded with the results. */
   settings: Record<string, unknown>;
   close(): Promise<void>;

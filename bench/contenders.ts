@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { Part } from "./settings.js";
 
 /** A contender of the benchmark: a module in bench/contenders/ and how to present it. */
 export interface ContenderInfo {
@@ -14,12 +15,21 @@ export interface ContenderInfo {
   kind: "reference" | "sessionrow" | "variant" | "peer";
   /** Files that must exist for the contender to run (a store still being written). */
   requires?: readonly string[];
+  /** The only parts it runs in (when absent: every part that takes its kind). */
+  parts?: readonly Part[];
 }
 
 /** Every contender, in report order. */
 export const CONTENDERS: readonly ContenderInfo[] = [
   { name: "baseline", label: "baseline (no sessions)", kind: "reference" },
   { name: "raw-pg", label: "raw pg (1 SELECT by primary key)", short: "raw pg floor (1 SELECT)", kind: "reference" },
+  {
+    name: "raw-jsonb-set",
+    label: "raw pg (1 UPDATE ... jsonb_set per increment)",
+    short: "raw jsonb_set (1 UPDATE)",
+    kind: "reference",
+    parts: ["increments-10p"],
+  },
   {
     name: "prisma-floor",
     label: "Prisma floor (same SELECT via Prisma, no sessions)",
@@ -67,6 +77,11 @@ export const CONTENDERS: readonly ContenderInfo[] = [
 /** Whether a contender's code exists in this checkout (paths relative to the repository root). */
 export function isAvailable(contender: ContenderInfo): boolean {
   return (contender.requires ?? []).every((file) => existsSync(file));
+}
+
+/** Whether a contender runs in `part` (given that the part takes its kind). */
+export function runsIn(contender: ContenderInfo, part: Part): boolean {
+  return contender.parts?.includes(part) ?? true;
 }
 
 /** The label of a contender name (its short label with `short`). */

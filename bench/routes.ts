@@ -11,6 +11,8 @@ import type { Contender } from "./contender.js";
  * - `GET /anonymous`: a request without a session that stores one key (`cart`), so that every
  *   contender creates and stores a session (an empty new session is stored by none of them);
  * - `GET /increment`: `count = (count ?? 0) + 1`; `GET /count` reads it back.
+ *
+ * A reference contender (no session library) serves its own `/read`, or `/increment` and `/count`.
  */
 export function buildApp(contender: Contender, count: { started(): void; closed(): void }): Express {
   const app = express();
@@ -27,6 +29,8 @@ export function buildApp(contender: Contender, count: { started(): void; closed(
     app.get("/read", contender.read);
     app.get("/lookup", contender.read);
   }
+  if (contender.increment) app.get("/increment", contender.increment);
+  if (contender.count) app.get("/count", contender.count);
   if (session) {
     const read: express.RequestHandler = async (req, res) => {
       const user = await session.user(req);

@@ -11,6 +11,7 @@ import { resetBenchDatabase, withClient } from "./database.js";
 import { environmentInfo } from "./environment-info.js";
 import { evaluateTargets, type BenchResults } from "./report/results.js";
 import { writeReports } from "./report/write-reports.js";
+import { runIncrementsFromProcesses } from "./scenarios/increments-processes.js";
 import { runIncrements } from "./scenarios/increments.js";
 import { runPrune } from "./scenarios/prune.js";
 import { runScale } from "./scenarios/scale.js";
@@ -31,7 +32,7 @@ const METHOD: Record<string, string> = {
   ratios: "'X is' columns: X's requests/s divided by that row's requests/s (above 1: X is faster)",
   cpu: "CPU ms/request: user + system CPU time of the contender's process (process.cpuUsage) per request; the database's CPU is not included. Much steadier than requests/s when other work shares the machine",
   references:
-    "baseline = the same Express app without sessions (ceiling); raw pg = one SELECT by primary key of sessionrow's row joined with its user, plain pg.Pool, no signature check or expiry logic (floor); Prisma / TypeORM floor = that same joined SELECT through the ORM as sessionrow's store sends it, with no session logic (the best sessionrow + that ORM could do)",
+    "baseline = the same Express app without sessions (ceiling); raw pg = one SELECT by primary key of sessionrow's row joined with its user, plain pg.Pool, no signature check or expiry logic (floor); Prisma / TypeORM floor = that same joined SELECT through the ORM as sessionrow's store sends it, with no session logic (the best sessionrow + that ORM could do); raw jsonb_set = one atomic UPDATE ... jsonb_set per increment of a bulk-inserted sessionrow row named by its cookie, plain pg.Pool (the 10-process increments scenario only: the floor of an increment that is never lost)",
   sessionrow:
     "preloadUser: true (session and user in one JOINed statement), default idleTimeout 30 min, touchAfter 1 min; a logged-in session is touched at most once a minute, so a read-only run shows that touch as a fraction of an UPDATE per request",
   peers:
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const parts = new Set(settings.parts);
   const throughput = parts.has("throughput") ? await runThroughput(context) : undefined;
   const increments = parts.has("increments") ? await runIncrements(context) : undefined;
+  const incrementsFromProcesses = parts.has("increments-10p") ? await runIncrementsFromProcesses(context) : undefined;
   const scale = parts.has("scale") ? await runScale(context) : undefined;
   const prune = parts.has("prune") ? await runPrune(context) : undefined;
   await withClient(settings.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${settings.database}" WITH (FORCE)`));
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     pending,
     ...(throughput ? { throughput } : {}),
     ...(increments ? { increments } : {}),
+    ...(incrementsFromProcesses ? { incrementsFromProcesses } : {}),
     ...(scale ? { scale } : {}),
     ...(prune ? { prune } : {}),
   };

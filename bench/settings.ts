@@ -35,7 +35,7 @@ export interface BenchSettings {
   quick: boolean;
 }
 
-export const PARTS = ["throughput", "increments", "scale", "prune"] as const;
+export const PARTS = ["throughput", "increments", "increments-10p", "scale", "prune"] as const;
 export type Part = (typeof PARTS)[number];
 
 const USAGE = `npm run bench -- [options]     (or: npx tsx bench/run.ts [options])
@@ -47,7 +47,8 @@ const USAGE = `npm run bench -- [options]     (or: npx tsx bench/run.ts [options
   --scale-rows <n>   rows in the large lookup table (default 1000000)
   --prune-rows <n>   expired rows to prune (default 1000000)
   --prune-reference  also run the prune scenario with a plain-SQL reference (one statement per batch)
-  --only <parts>     comma-separated: ${PARTS.join(",")} (default all)
+  --only <parts>     comma-separated: ${PARTS.join(",")} (default all);
+                     increments-10p = increments on one session from 10 processes per contender
   --contenders <names>  comma-separated contender names (default all available)
   --scenarios <ids>  comma-separated throughput scenarios: read,change,anonymous (default all)
   --quick            1 run x 2 s, 1 s warm-up, 100,000-row scale and prune (validates the harness)

@@ -34,6 +34,14 @@ export function renderChart(results: BenchResults): string {
       bars: inReportOrder(results.increments).map(([name, m]) => ({ name, value: m.keptPerSec, note: `${m.keptPercent.toFixed(0)}% kept` })),
     });
   }
+  if (results.incrementsFromProcesses) {
+    const processes = Object.values(results.incrementsFromProcesses)[0]?.processes;
+    panels.push({
+      title: `Increments on one session from ${processes} processes: kept increments/s`,
+      unit: "kept/s",
+      bars: inReportOrder(results.incrementsFromProcesses).map(([name, m]) => ({ name, value: m.keptPerSec, note: `${m.keptPercent.toFixed(0)}% kept` })),
+    });
+  }
   let y = 40;
   const body: string[] = [];
   for (const panel of panels) {

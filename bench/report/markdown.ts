@@ -62,6 +62,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string, jsonFil
     }
     lines.push("");
   }
+  if (results.incrementsFromProcesses) lines.push(...processesSection(results.incrementsFromProcesses), "");
   if (results.scale) {
     lines.push(
       "## Lookup at scale",
@@ -108,25 +109,51 @@ export function renderMarkdown(results: BenchResults, chartFile: string, jsonFil
   return lines.join("\n");
 }
 
+/** The section of the increments from several processes, with each contender's ratio to raw jsonb_set. */
+function processesSection(measured: NonNullable<BenchResults["incrementsFromProcesses"]>): string[] {
+  const processes = Object.values(measured)[0]?.processes;
+  const raw = measured["raw-jsonb-set"];
+  const lines = [
+    `## Increments on one session from ${processes} processes (issue 14)`,
+    "",
+    `${processes} processes of each contender increment ONE session at once, 1 connection each: ${processes} concurrent requests on one session, no two in the same process (so a sessionrow manager cannot coalesce them). Kept = final counter / 2xx answers; kept increments/s = final counter / the run's length. Each process is sent a fixed number of requests, so none is cut off unanswered. Statements/request: the processes' statements / their requests. The raw jsonb_set reference is one atomic \`UPDATE ... jsonb_set\` per increment and nothing else, the floor of an increment that is never lost. non-2xx: all runs.`,
+    "",
+    "| Contender | kept increments/s | kept | non-2xx | statements/request | by kind | vs raw jsonb_set |",
+    "|---|---:|---:|---:|---:|---|---:|",
+  ];
+  for (const [name, m] of inReportOrder(measured)) {
+    const non2xx = m.runs.reduce((total, run) => total + run.non2xx, 0);
+    const errors = m.runs.reduce((total, run) => total + run.errors, 0);
+    lines.push(
+      `| ${labelOf(name)} | ${rps(m.keptPerSec)} | ${m.keptPercent.toFixed(1)}% | ${non2xx}${errors > 0 ? ` (${errors} errors)` : ""} | ${m.statementsPerRequest.toFixed(2)} | ${byKindText(m.byKind)} | ${raw ? times(m.keptPerSec / raw.keptPerSec) : ""} |`,
+    );
+  }
+  return lines;
+}
+
 function table(measured: Record<string, Measurement>, sessionrows: string[]): string[] {
   const lines = [
     `| Contender | req/s | p50 ms | p99 ms | statements/request | by kind | CPU ms/request | ${sessionrows.map((name) => `${labelOf(name)} is`).join(" | ")} |`,
     `|---|---:|---:|---:|---:|---|---:|${sessionrows.map(() => "---:|").join("")}`,
   ];
   for (const [name, m] of inReportOrder(measured)) {
-    const byKind = Object.entries(m.median.byKind)
-      .sort((a, b) => b[1] - a[1])
-      .map(([kind, count]) => `${count.toFixed(count % 1 === 0 ? 0 : 3)} ${kind}`)
-      .join(" + ");
+    const byKind = byKindText(m.median.byKind);
     const ratios = sessionrows.map((ours) => (measured[ours] && ours !== name ? times(measured[ours]!.median.rps / m.median.rps) : ""));
     const failed = m.median.non2xx + m.median.errors > 0 ? ` (${m.median.non2xx} non-2xx, ${m.median.errors} errors)` : "";
     lines.push(
-      `| ${labelOf(name)} | ${rps(m.median.rps)}${failed} | ${ms(m.median.p50)} | ${ms(m.median.p99)} | ${m.median.statementsPerRequest.toFixed(2)} | ${byKind || "none"} | ${m.median.cpuMsPerRequest.toFixed(3)} | ${ratios.join(" | ")} |`,
+      `| ${labelOf(name)} | ${rps(m.median.rps)}${failed} | ${ms(m.median.p50)} | ${ms(m.median.p99)} | ${m.median.statementsPerRequest.toFixed(2)} | ${byKind} | ${m.median.cpuMsPerRequest.toFixed(3)} | ${ratios.join(" | ")} |`,
     );
   }
   return lines;
 }
 
+/** Statements per request by kind, the most frequent first: "1 SELECT + 0.250 UPDATE". */
+function byKindText(byKind: Record<string, number>): string {
+  const parts = Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => `${count.toFixed(count % 1 === 0 ? 0 : 3)} ${kind}`);
+  return parts.join(" + ") || "none";
+}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

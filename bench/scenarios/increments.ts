@@ -73,6 +73,7 @@ export async function runIncrements(context: BenchContext): Promise<Record<strin
   );
 }
 
-function percent(part: number, whole: number): number {
+/** `part` as a percentage of `whole` (0 when `whole` is 0). */
+export function percent(part: number, whole: number): number {
   return whole === 0 ? 0 : (100 * part) / whole;
 }

@@ -1,6 +1,6 @@
 import { headline, type BenchContext, type Measurement } from "../bench-context.js";
 import { startContender, type RunningContender } from "../contender-client.js";
-import type { ContenderInfo } from "../contenders.js";
+import { runsIn, type ContenderInfo } from "../contenders.js";
 import { bulkSessionCookies, loginMany } from "../cookies.js";
 import { loadSessions } from "../database.js";
 import { medianRun, runLoad, type LoadSpec, type RunResult } from "../load.js";
@@ -37,7 +37,7 @@ export async function runThroughput(context: BenchContext): Promise<ThroughputRe
   const { settings, contenders, log } = context;
   await loadSessions(context.databaseUrl, [{ from: 1, to: settings.connections, state: "live" }]);
   const bulkCookie = bulkSessionCookies(context.secret);
-  const running = await startAll(context, contenders);
+  const running = await startAll(context, contenders.filter((contender) => runsIn(contender, "throughput")));
   const results: ThroughputResults = {};
   try {
     for (const scenario of THROUGHPUT_SCENARIOS.filter((s) => settings.scenarios.length === 0 || settings.scenarios.includes(s.id))) {
