@@ -26,8 +26,11 @@ export interface SessionLifecycle<Data extends object, TUser, TUserId extends Us
   loadUnsigned(token: string, options?: LoadOptions): Promise<Session<Data, TUser, TUserId>>;
   /** Saves the session (or touches it), seals it, and says what the response does with the token. */
   commit(session: Session<Data, TUser, TUserId>): Promise<TokenAction>;
-  /** `commit` for a session whose commit writes nothing, done at once; `null` (nothing done) when it must write. */
-  commitWithoutWrite(session: Session<Data, TUser, TUserId>): TokenAction | null;
+  /**
+   * `commit` for a session whose commit writes nothing, done at once; `null` (nothing done) when it
+   * must write. Optional: an adapter without it commits every session with `commit`.
+   */
+  commitWithoutWrite?(session: Session<Data, TUser, TUserId>): TokenAction | null;
   /** Deletes a session (or the row of a stored id). Idempotent. */
   destroy(sessionOrId: Session<Data, TUser, TUserId> | string): Promise<void>;
   /** Every stored session with its data, fetched in batches. */

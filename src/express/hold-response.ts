@@ -23,9 +23,12 @@ export function holdResponseUntil(
 ): void {
   const patched = res as unknown as PatchedResponse;
   const { writeHead, write, end, flushHeaders } = patched;
-  let held: { method: HeldMethod; args: unknown[] }[] | null = null;
+  /** `idle` until the first send, `holding` while `beforeSend` runs, `done` once it has finished. */
+  let phase: "idle" | "holding" | "done" = "idle";
+  const held: { method: HeldMethod; args: unknown[] }[] = [];
 
   function restore(): void {
+    phase = "done";
     patched.writeHead = writeHead;
     patched.write = write;
     patched.end = end;
@@ -36,19 +39,20 @@ export function holdResponseUntil(
   }
   function fail(error: unknown): void {
     restore();
-    held = null;
+    held.length = 0;
     for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
     res.setHeader("Cache-Control", "no-store");
     onError(error);
   }
   function replay(): void {
     restore();
-    for (const call of held!) originalOf(call.method).apply(res, call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args);
-    held = null;
+    for (const call of held.splice(0)) originalOf(call.method).apply(res, call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args);
   }
   function send(method: HeldMethod, args: unknown[]): unknown {
+    // A reference to a patched method taken before the hold ended (another middleware's wrapper) still calls it.
+    if (phase === "done") return originalOf(method).apply(res, args);
     const heldValue = method === "write" ? true : method === "flushHeaders" ? undefined : res;
-    if (held !== null) {
+    if (phase === "holding") {
       held.push({ method, args });
       return heldValue;
     }
@@ -63,7 +67,8 @@ export function holdResponseUntil(
       restore();
       return originalOf(method).apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
     }
-    held = [{ method, args }];
+    phase = "holding";
+    held.push({ method, args });
     waiting.then(replay, fail);
     return heldValue;
   }

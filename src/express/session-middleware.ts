@@ -75,7 +75,7 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
           res,
           () => {
             // A commit that writes nothing sends the response at once; one that writes holds it until saved.
-            const action = manager.commitWithoutWrite(session);
+            const action = manager.commitWithoutWrite?.(session) ?? null;
             return action === null ? manager.commit(session).then(send) : send(action);
           },
           next,

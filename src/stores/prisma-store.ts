@@ -2,6 +2,7 @@ import { SessionConfigError } from "../errors.js";
 import { databaseOf, type PrismaDatabase, type RawSqlClient } from "./prisma-dialect.js";
 import { pgPoolExecutor, prismaTypeParsers, type PgPool } from "./sql/pg-pool-executor.js";
 import { prismaExecutor } from "./sql/prisma-executor.js";
+import { prismaPoolProblem } from "./sql/prisma-pool-check.js";
 import { pruneStatementFor } from "./sql/prune-statement.js";
 import { plainCodec } from "./sql/session-row-codec.js";
 import { JOINED_SESSION_PREFIX, SessionStatements } from "./sql/session-statements.js";
@@ -108,8 +109,10 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * the raw-SQL path then sends sessionrow's own statements straight to it, on the app's own
    * connections, without the cost of Prisma's query engine per statement (README "`rawSql`"). Values
    * are read as Prisma reads them (`DateTime` in UTC, `BigInt` as a BigInt). The statements do not go
-   * through the client, so client extensions and Prisma's query logging do not see them. Ignored with
-   * `rawSql: false`.
+   * through the client, so client extensions and Prisma's query logging do not see them. Checked once:
+   * a pool that reaches another database, or a user table with columns `pg` reads differently
+   * (Decimal, Bytes, time, lists of BigInt or DateTime), sends the statements through the client
+   * instead, with one warning (`SESSIONROW_POOL`). Ignored with `rawSql: false`.
    * @example
    * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
    * const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -330,8 +333,8 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     // #askDatabase forgets a database that did not answer: the model API this time, ask again next time.
     if (database === null) return this.#database === undefined ? RETRY : null;
     if (database.dialect === "sqlite") return null;
-    const executor = await this.#executorFor(database);
     const statements = new SessionStatements(database.dialect, this.#tableName, { users: { table: this.#userTableName, key: "id" } });
+    const executor = await this.#executorFor(database, statements);
     if (!(await answers(executor.rows(statements.load, [""])))) {
       process.emitWarning(
         `sessionrow: the table "${this.#tableName}" does not answer sessionrow's raw SQL (no such table or columns); using the Prisma model API instead. ` +
@@ -353,16 +356,30 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 
   /**
-   * The app's pg pool where it gave one, else the client's raw-query API.
+   * The app's pg pool where it gave one and it stands in for the client (else a warning), or the
+   * client's raw-query API.
    * @throws SessionConfigError for a pool on a database other than PostgreSQL.
    */
-  async #executorFor(database: PrismaDatabase): Promise<SqlExecutor> {
-    if (this.#pool === undefined) return prismaExecutor(this.#client as RawSqlClient, database.dialect);
+  async #executorFor(database: PrismaDatabase, statements: SessionStatements): Promise<SqlExecutor> {
+    const client = this.#client as RawSqlClient;
+    const pool = this.#pool;
+    if (pool === undefined) return prismaExecutor(client, database.dialect);
     if (database.dialect !== "postgres") {
       throw new SessionConfigError(`The option { pool } takes a node-postgres pool, but the Prisma client's database is ${database.system}`);
     }
-    const { default: pg } = await import("pg");
-    return pgPoolExecutor(this.#pool, prismaTypeParsers(pg.types));
+    // A table that does not exist yet is the table probe's to report.
+    const problem = await prismaPoolProblem(pool, client, statements.loadWithUser!).catch((error: unknown) => {
+      if (isMissingTable(error)) return null;
+      throw error;
+    });
+    if (problem !== null) {
+      process.emitWarning(`sessionrow: ${problem}; sending sessionrow's statements through the Prisma client instead of { pool }.`, { code: "SESSIONROW_POOL" });
+      return prismaExecutor(client, database.dialect);
+    }
+    const pg = await import("pg").catch((error: unknown) => {
+      throw new SessionConfigError('The option { pool } needs the "pg" package, which cannot be loaded', { cause: error });
+    });
+    return pgPoolExecutor(pool, prismaTypeParsers(pg.default.types));
   }
 
   async #askDatabase(): Promise<PrismaDatabase | null> {

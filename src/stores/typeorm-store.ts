@@ -91,8 +91,10 @@ export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined =
   userEntity?: U;
   /**
    * Send sessionrow's own statements (load, load with user, insert, version-checked update, touch,
-   * delete) as hand-written SQL through the DataSource (`queryRunner.query`) instead of the query
-   * builder: the same statements and values, without the builder's cost per call. On PostgreSQL and
+   * delete) as hand-written SQL on the DataSource's pool instead of the query builder: straight to
+   * the driver's pool, or through a query runner where the app watches queries (logging, a logger of
+   * its own, a query subscriber); the same statements and values, without the builder's cost per
+   * call. On PostgreSQL and
    * MySQL/MariaDB; SQLite uses the query builder. Users are built from the joined row as the query
    * builder builds them, checked once against TypeORM's own (README "`rawSql`"); a User entity
    * with after-load listeners or subscribers, relation ids or counts, or virtual columns is loaded by

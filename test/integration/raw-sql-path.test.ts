@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { AfterLoad, Column, DataSource, Entity, EventSubscriber, PrimaryGeneratedColumn, type DataSourceOptions, type EntitySubscriberInterface } from "typeorm";
 import { SessionConfigError } from "../../src/index.js";
+import { toStoreError } from "../../src/errors.js";
 import { PrismaStore } from "../../src/prisma.js";
 import { TypeORMStore, createSessionEntity } from "../../src/typeorm.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
@@ -205,6 +206,37 @@ describe("PrismaStore's pool option", () => {
     expect(parsers.getTypeParser(1082)("2026-11-30")).toEqual(new Date("2026-11-30T00:00:00Z"));
     expect(parsers.getTypeParser(20)("9007199254740993")).toBe(9007199254740993n);
     expect(parsers.getTypeParser(25)("text")).toBe("text");
+  });
+
+  it("uses the client instead, with one warning, for a pool on another database or a user table pg reads differently", async () => {
+    const other = new pg.Pool({ connectionString: database.directUrl.replace(/\/[^/?]+(\?|$)/, "/postgres$1") });
+    await database.prisma.$executeRawUnsafe('CREATE TABLE "PricedUser" ("id" integer PRIMARY KEY, "credit" numeric NOT NULL)');
+    const warned = warnings();
+    try {
+      for (const [pool, options] of [[other, {}], [database.pool, { userTableName: "PricedUser" }]] as const) {
+        const { client, calls } = countingClient(database.prisma);
+        const store = new PrismaStore(client, { pool, ...options });
+        const poolQuery = jest.spyOn(pool, "query");
+        await store.insert(record(null));
+        expect(calls.raw).toBeGreaterThan(1); // the insert went through the client
+        poolQuery.mockClear();
+        await store.load(record(null).id);
+        expect(poolQuery).not.toHaveBeenCalled();
+        poolQuery.mockRestore();
+      }
+      expect(warned.codes()).toEqual(["SESSIONROW_POOL", "SESSIONROW_POOL"]);
+      expect(warned.texts()[0]).toMatch(/the pool reaches another database than the Prisma client/);
+      expect(warned.texts()[1]).toMatch(/column\(s\) credit differently from Prisma/);
+    } finally {
+      warned.restore();
+      await other.end();
+    }
+  });
+
+  it("reports a user id that is no user row, sent through the pool, as the caller's mistake", async () => {
+    const store = new PrismaStore<number>(database.prisma, { pool: database.pool });
+    const error = await store.insert(record(2_000_000_000)).catch((thrown: unknown) => thrown);
+    expect(toStoreError(error)).toMatchObject({ code: "SESSION_DATA_INVALID", reason: "unknown-user" });
   });
 
   it("refuses a pg pool when the client's database is not PostgreSQL", async () => {

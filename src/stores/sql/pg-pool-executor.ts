@@ -8,6 +8,8 @@ export interface PgTypeParsers {
 /** A `pg` query's answer, as far as sessionrow reads it. */
 interface PgResult {
   rows: Record<string, unknown>[];
+  /** The result's columns and their PostgreSQL type OIDs. */
+  fields?: { name: string; dataTypeID: number }[];
   /** `null` or absent where a driver reports no count: the rows of `RETURNING` count then. */
   rowCount?: number | null;
 }
@@ -17,6 +19,8 @@ interface PgPoolClient {
   query(query: { text: string; values: unknown[]; types?: PgTypeParsers }): Promise<PgResult>;
   /** Returns the connection to the pool; given an error, the pool discards it instead. */
   release(error?: Error | boolean): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /**
@@ -73,21 +77,27 @@ export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor
   });
   return {
     ...executorOn(pool),
-    transaction: async (work) => {
+    transaction: async <T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
+      // A checked-out connection has no pool listener: a connection that dies now would emit an
+      // unhandled 'error' and crash the process. The query in flight fails instead, and the
+      // connection is discarded.
+      let broken: Error | undefined;
+      const onError = (error: Error) => (broken = error);
+      client.on("error", onError);
+      let result: T;
       try {
         await client.query({ text: "BEGIN", values: [] });
-        const result = await work(executorOn(client));
+        result = await work(executorOn(client));
         await client.query({ text: "COMMIT", values: [] });
-        client.release();
-        return result;
       } catch (error) {
-        await client.query({ text: "ROLLBACK", values: [] }).then(
-          () => client.release(),
-          (rollbackError: Error) => client.release(rollbackError),
-        );
+        await client.query({ text: "ROLLBACK", values: [] }).catch((rollbackError: Error) => (broken ??= rollbackError));
         throw error;
+      } finally {
+        client.off("error", onError);
+        client.release(broken);
       }
+      return result;
     },
   };
 }

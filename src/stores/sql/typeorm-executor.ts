@@ -48,22 +48,35 @@ type CallbackQuery = (sql: string, params: unknown[], callback: (error: Error | 
 
 /**
  * A query on the DataSource driver's own pool (the primary, where replication is configured), without
- * a query runner: the same connection, the same values, without TypeORM's per-query bookkeeping.
- * `null` where the app watches queries through TypeORM, or the driver has no such pool.
+ * a query runner: the same pool, the same values, without TypeORM's per-query bookkeeping. The pool
+ * is looked up per query (a DataSource destroyed and initialized again has a new one). `null` where
+ * the app watches queries through TypeORM, or the driver has no such pool.
  */
 function directPoolQuery(dataSource: DataSource): StructuredQuery | null {
-  if (appWatchesQueries(dataSource)) return null;
-  const driver = dataSource.driver as { master?: { query?: CallbackQuery }; pool?: { query?: CallbackQuery } };
-  const type = dataSource.options.type;
-  const pool = type === "postgres" ? driver.master : type === "mysql" || type === "mariadb" ? driver.pool : undefined;
-  const poolQuery = pool?.query;
-  if (pool === undefined || typeof poolQuery !== "function") return null;
+  if (appWatchesQueries(dataSource) || poolOf(dataSource) === undefined) return null;
   return (sql, params) =>
     new Promise((resolve, reject) => {
-      const returned = poolQuery.call(pool, sql, [...params], (error, result) => (error ? reject(error) : resolve(structured(result))));
+      const pool = poolOf(dataSource);
+      if (pool === undefined) return reject(new Error("The DataSource is not initialized: its driver has no pool"));
+      const returned = pool.query(sql, [...params], (error, result) => {
+        if (error) return reject(error);
+        try {
+          resolve(structured(result));
+        } catch (unreadable) {
+          reject(unreadable);
+        }
+      });
       // A pool whose query also returns a promise (typeorm-pglite's) rejects it besides calling back: the callback answers.
       if (returned instanceof Promise) returned.catch(() => {});
     });
+}
+
+/** The driver's pool with a callback `query`, as the DataSource has it now: `pg`'s for postgres, `mysql2`'s for mysql/mariadb. */
+function poolOf(dataSource: DataSource): { query: CallbackQuery } | undefined {
+  const driver = dataSource.driver as { master?: { query?: unknown }; pool?: { query?: unknown } };
+  const type = dataSource.options.type;
+  const pool = type === "postgres" ? driver.master : type === "mysql" || type === "mariadb" ? driver.pool : undefined;
+  return typeof pool?.query === "function" ? (pool as { query: CallbackQuery }) : undefined;
 }
 
 /** A driver's answer as a query runner's structured result: the rows, or the write's header and count. */
@@ -74,12 +87,16 @@ function structured(result: unknown): { records: unknown[]; affected?: number; r
   return { records: [], raw: result };
 }
 
-/** Whether TypeORM shows the app its queries: query or error logging, a slow-query limit, or a query subscriber. */
+/**
+ * Whether TypeORM shows the app its queries: query or error logging, a logger of the app's own (it
+ * decides what to log) or TypeORM's debug logger, a slow-query limit, or a query subscriber.
+ */
 function appWatchesQueries(dataSource: DataSource): boolean {
-  const { logging, maxQueryExecutionTime } = dataSource.options;
+  const { logging, logger, maxQueryExecutionTime } = dataSource.options;
   const logs = logging === true || logging === "all" || (Array.isArray(logging) && logging.length > 0);
+  const ownLogger = typeof logger === "object" || logger === "debug";
   const subscribed = dataSource.subscribers.some(
     (subscriber) => typeof subscriber.beforeQuery === "function" || typeof subscriber.afterQuery === "function",
   );
-  return logs || (maxQueryExecutionTime ?? 0) > 0 || subscribed;
+  return logs || ownLogger || (maxQueryExecutionTime ?? 0) > 0 || subscribed;
 }
