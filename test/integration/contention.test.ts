@@ -41,6 +41,7 @@ function counted(store: SessionStore<number, unknown>) {
 
 const stores: [string, () => SessionStore<number, unknown>][] = [
   ["Prisma on PostgreSQL", () => new PrismaStore<number>(postgres.prisma)],
+  ["Prisma on PostgreSQL with { pool }", () => new PrismaStore<number>(postgres.prisma, { pool: postgres.pool })],
   ["Prisma on MariaDB", () => new PrismaStore<number>(mariadb.prisma)],
   ["TypeORM on PostgreSQL", () => new TypeORMStore<number>(typeorm.dataSource, { entity: typeorm.Session })],
 ];

@@ -18,18 +18,20 @@ function fakePool(failOn?: string) {
   return { pool, connection, log };
 }
 
+const BEGIN = "BEGIN; SET LOCAL lock_timeout = '5s'";
+
 describe("pgPoolExecutor transactions", () => {
   it("commits on one connection and returns it to the pool", async () => {
     const { pool, log } = fakePool();
     const result = await pgPoolExecutor(pool).transaction!(async (tx) => tx.run("UPDATE t", []));
     expect(result).toBe(1);
-    expect(log).toEqual(["BEGIN", "UPDATE t", "COMMIT", "release"]);
+    expect(log).toEqual([BEGIN, "UPDATE t", "COMMIT", "release"]);
   });
 
   it("rolls back when the work fails, and returns the connection", async () => {
     const { pool, log } = fakePool("UPDATE t");
     await expect(pgPoolExecutor(pool).transaction!(async (tx) => tx.run("UPDATE t", []))).rejects.toThrow("UPDATE t failed");
-    expect(log).toEqual(["BEGIN", "UPDATE t", "ROLLBACK", "release"]);
+    expect(log).toEqual([BEGIN, "UPDATE t", "ROLLBACK", "release"]);
   });
 
   it("discards a connection whose ROLLBACK failed, or that reported an error while checked out", async () => {

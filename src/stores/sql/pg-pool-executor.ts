@@ -57,6 +57,13 @@ export function prismaTypeParsers(types: PgTypeParsers): PgTypeParsers {
 }
 
 /**
+ * Starts a transaction whose lock waits end after 5 s (Prisma's interactive-transaction limit), so a
+ * row lock held elsewhere cannot keep a pool connection busy indefinitely; `SET LOCAL` lasts for the
+ * transaction only, as PgBouncer's transaction pooling requires. One round trip (simple protocol).
+ */
+const BEGIN = "BEGIN; SET LOCAL lock_timeout = '5s'";
+
+/**
  * Runs hand-written SQL on a node-postgres pool: each statement on whichever connection is free, and
  * a transaction on one connection checked out for it (BEGIN ... COMMIT, or ROLLBACK when `work`
  * rejects). No session-level state and unnamed statements only, so it works behind PgBouncer in
@@ -87,7 +94,7 @@ export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor
       client.on("error", onError);
       let result: T;
       try {
-        await client.query({ text: "BEGIN", values: [] });
+        await client.query({ text: BEGIN, values: [] });
         result = await work(executorOn(client));
         await client.query({ text: "COMMIT", values: [] });
       } catch (error) {
