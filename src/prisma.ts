@@ -5,3 +5,4 @@
  */
 export { PrismaStore } from "./stores/prisma-store.js";
 export type { PrismaClientLike, PrismaDelegate, PrismaStoreOptions, PrismaUser, PrismaUserId } from "./stores/prisma-store.js";
+export type { PgField, PgPool, PgPoolClient, PgQuery, PgResult, PgTypeParsers } from "./stores/sql/pg-pool-executor.js";

@@ -2,24 +2,47 @@ import type { SqlExecutor } from "./sql-executor.js";
 
 /** The type parsers of a `pg` query (`pg`'s `CustomTypesConfig`). */
 export interface PgTypeParsers {
+  /** The function that turns a column of PostgreSQL type `oid`, as the server sent it, into a value. */
   getTypeParser(oid: number, format?: "text" | "binary"): (value: string) => unknown;
 }
 
+/** A column of a `pg` result. */
+export interface PgField {
+  /** The column's name in the result. */
+  name: string;
+  /** The column's PostgreSQL type OID. */
+  dataTypeID: number;
+}
+
 /** A `pg` query's answer, as far as sessionrow reads it. */
-interface PgResult {
+export interface PgResult {
+  /** The rows, as objects keyed by column name. */
   rows: Record<string, unknown>[];
-  /** The result's columns and their PostgreSQL type OIDs. */
-  fields?: { name: string; dataTypeID: number }[];
+  /** The result's columns. */
+  fields?: PgField[];
   /** `null` or absent where a driver reports no count: the rows of `RETURNING` count then. */
   rowCount?: number | null;
 }
 
+/** A `pg` query: the statement, its parameters (`$1`, `$2`, ...) and the type parsers of its result. */
+export interface PgQuery {
+  /** The SQL statement. */
+  text: string;
+  /** Its parameters, in order. */
+  values: unknown[];
+  /** Type parsers for this query's result instead of the pool's. */
+  types?: PgTypeParsers;
+}
+
 /** A connection checked out of a {@link PgPool}. */
-interface PgPoolClient {
-  query(query: { text: string; values: unknown[]; types?: PgTypeParsers }): Promise<PgResult>;
+export interface PgPoolClient {
+  /** Runs one statement on this connection. */
+  query(query: PgQuery): Promise<PgResult>;
   /** Returns the connection to the pool; given an error, the pool discards it instead. */
   release(error?: Error | boolean): void;
+  /** Listens for the connection's failure while it is checked out. */
   on(event: "error", listener: (error: Error) => void): unknown;
+  /** Stops listening. */
   off(event: "error", listener: (error: Error) => void): unknown;
 }
 
@@ -28,7 +51,9 @@ interface PgPoolClient {
  * any connection, and a connection of its own for a transaction.
  */
 export interface PgPool {
-  query(query: { text: string; values: unknown[]; types?: PgTypeParsers }): Promise<PgResult>;
+  /** Runs one statement on any free connection. */
+  query(query: PgQuery): Promise<PgResult>;
+  /** Checks a connection out, for a transaction. */
   connect(): Promise<PgPoolClient>;
 }
 
