@@ -5,7 +5,7 @@ import { Session, sessionState, type SessionContext, type SessionData } from "./
 import { SessionEventDispatcher } from "./session-event-dispatcher.js";
 import type { SessionEvents } from "./session-events.js";
 import type { SessionLifecycle } from "./session-lifecycle.js";
-import { resolveOptions, type ResolvedOptions, type SessionManagerOptions } from "./session-manager-options.js";
+import { checkedPauseRatio, resolveOptions, type ResolvedOptions, type SessionManagerOptions } from "./session-manager-options.js";
 import { SessionPolicy } from "./session-policy.js";
 import { SessionSaver, type StoreCaller } from "./session-saver.js";
 import type { SessionState } from "./session-state.js";
@@ -201,11 +201,14 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
 
   /**
    * Deletes expired sessions in batches of `pruneBatchSize` and returns how many, resting
-   * `prunePauseRatio` times each batch's duration after it. Safe to run from cron on several hosts at
-   * once. `onProgress` receives the running total after each batch.
+   * `prunePauseRatio` times each batch's duration after it (`batchSize` and `pauseRatio` override
+   * them for this call). Safe to run from cron on several hosts at once. `onProgress` receives the
+   * running total after each batch.
+   * @throws SessionConfigError for a `pauseRatio` that is not a number from 0 to 100.
    */
-  async prune(options: { batchSize?: number; onProgress?: (deleted: number) => void } = {}): Promise<number> {
+  async prune(options: { batchSize?: number; pauseRatio?: number; onProgress?: (deleted: number) => void } = {}): Promise<number> {
     const batchSize = options.batchSize ?? this.options.pruneBatchSize;
+    const pauseRatio = options.pauseRatio === undefined ? this.options.prunePauseRatio : checkedPauseRatio(options.pauseRatio, "pauseRatio");
     const now = new Date(this.#policy.now());
     let total = 0;
     for (;;) {
@@ -215,7 +218,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
       options.onProgress?.(total);
       // Not `deleted < batchSize`: a prune on another host may have taken part of this batch.
       if (deleted === 0) return total;
-      const pause = this.options.prunePauseRatio * (performance.now() - started);
+      const pause = pauseRatio * (performance.now() - started);
       if (pause > 0) await sleep(pause);
     }
   }

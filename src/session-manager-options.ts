@@ -177,7 +177,7 @@ export function resolveOptions(options: SessionManagerOptions): ResolvedOptions 
     preloadUser: options.preloadUser ?? false,
     recordClientInfo: options.recordClientInfo ?? true,
     pruneBatchSize: positiveInteger(options.pruneBatchSize ?? 1000, "pruneBatchSize"),
-    prunePauseRatio: pauseRatio(options.prunePauseRatio ?? 1),
+    prunePauseRatio: checkedPauseRatio(options.prunePauseRatio ?? 1),
     storeTimeout: timerDuration(options.storeTimeout ?? "10s", "storeTimeout"),
     clock: options.clock ?? { now: Date.now },
   };
@@ -192,9 +192,13 @@ function timerDuration(value: Duration, name: string): number {
   return milliseconds;
 }
 
-function pauseRatio(value: number): number {
+/**
+ * A prune's pause ratio, checked: a number from 0 to 100.
+ * @throws SessionConfigError naming `name` otherwise.
+ */
+export function checkedPauseRatio(value: number, name = "prunePauseRatio"): number {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw new SessionConfigError(`prunePauseRatio must be a number from 0 to 100 (got ${JSON.stringify(value)})`);
+    throw new SessionConfigError(`${name} must be a number from 0 to 100 (got ${JSON.stringify(value)})`);
   }
   return value;
 }

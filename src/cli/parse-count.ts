@@ -10,3 +10,14 @@ export function countAtLeast(minimum: number): (value: string) => number {
     return count;
   };
 }
+
+/** A commander option parser for a number (decimals allowed) from `minimum` to `maximum`. */
+export function numberBetween(minimum: number, maximum: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || number < minimum || number > maximum) {
+      throw new InvalidArgumentError(`expected a number from ${minimum} to ${maximum}`);
+    }
+    return number;
+  };
+}

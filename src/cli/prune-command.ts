@@ -1,13 +1,14 @@
 import { Command } from "commander";
 import { countOf } from "./format-values.js";
 import { printJson, printLines } from "./output.js";
-import { countAtLeast } from "./parse-count.js";
+import { countAtLeast, numberBetween } from "./parse-count.js";
 import { PruneProgress } from "./prune-progress.js";
 import type { SessionSource } from "./session-source.js";
 import { nowOf, withSource } from "./with-source.js";
 
 interface PruneOptions {
   batchSize?: number;
+  pauseRatio?: number;
   json?: boolean;
 }
 
@@ -16,6 +17,11 @@ export function pruneCommand(): Command {
   return new Command("prune")
     .description("delete expired sessions in batches; safe to run from cron on several hosts at once")
     .option("--batch-size <n>", "rows deleted per statement (default: the manager's pruneBatchSize, 1000)", countAtLeast(1))
+    .option(
+      "--pause-ratio <r>",
+      "rest after each batch r times as long as it took, 0 to 100; 0: no rest (default: the manager's prunePauseRatio, 1)",
+      numberBetween(0, 100),
+    )
     .option("--json", 'print {"deleted": n}')
     .action((options: PruneOptions, command: Command) => withSource(command, (source) => prune(source, options)));
 }
@@ -28,6 +34,7 @@ async function prune(source: SessionSource, options: PruneOptions): Promise<void
   try {
     deleted = await source.manager.prune({
       ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.pauseRatio === undefined ? {} : { pauseRatio: options.pauseRatio }),
       onProgress: (total) => progress?.update(total),
     });
   } finally {

@@ -84,6 +84,7 @@ describe("sessionrow CLI errors: one line on stderr, exit code 1", () => {
       runCli([...url, "revoke", "--except", "abc"]),
       runCli([...url, "list", "--limit", "ten"]),
       runCli([...url, "launch"]),
+      runCli([...url, "prune", "--pause-ratio", "101"]),
     ]);
     expect(runs.slice(0, 3)).toEqual([
       failure("give a session id, or --user ID to revoke all of a user's sessions"),
@@ -94,5 +95,7 @@ describe("sessionrow CLI errors: one line on stderr, exit code 1", () => {
     expect(runs[3]!.stderr).toMatch(/^error: option '--limit <n>' argument 'ten' is invalid\. expected a whole number\n/);
     expect(runs[4]).toMatchObject({ code: 1, stdout: "" });
     expect(runs[4]!.stderr).toMatch(/^error: unknown command 'launch'\n/);
+    expect(runs[5]).toMatchObject({ code: 1, stdout: "" });
+    expect(runs[5]!.stderr).toMatch(/^error: option '--pause-ratio <r>' argument '101' is invalid\. expected a number from 0 to 100\n/);
   });
 });

@@ -233,7 +233,7 @@ export function describeCliScenarios(name: string, missing: readonly string[], o
     it("prune deletes the expired sessions and prints how many", async () => {
       const first = await cli("prune");
       expect(first).toEqual({ code: 0, stdout: "Deleted 3 expired sessions.\n", stderr: "" });
-      expect(jsonOf(await cli("prune", "--json"))).toEqual({ deleted: 0 });
+      expect(jsonOf(await cli("prune", "--pause-ratio", "0.5", "--json"))).toEqual({ deleted: 0 });
       expect(await db.prisma.session.count()).toBe(3);
     });
 

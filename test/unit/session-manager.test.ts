@@ -296,9 +296,9 @@ describe("SessionManager: users and rotation", () => {
     expect(progress).toEqual([2, 4, 6, 7, 7]);
   });
 
-  it("rests after each batch that deleted rows, prunePauseRatio times as long as the batch took", async () => {
+  it("rests after each batch that deleted rows, prunePauseRatio (or the call's pauseRatio) times as long as the batch took", async () => {
     const BATCH_MS = 40;
-    async function timedPrune(prunePauseRatio: number) {
+    async function timedPrune(prunePauseRatio: number, pauseRatio?: number) {
       const { manager, store, clock } = setup({ prunePauseRatio });
       for (let i = 0; i < 4; i++) await simulateRequest(manager, null, (s) => s.set("i", i));
       clock.advance(31 * MINUTE);
@@ -309,7 +309,7 @@ describe("SessionManager: users and rotation", () => {
         await new Promise((resolve) => setTimeout(resolve, BATCH_MS));
         return deleteExpired(now, limit);
       };
-      expect(await manager.prune({ batchSize: 2 })).toBe(4);
+      expect(await manager.prune({ batchSize: 2, ...(pauseRatio === undefined ? {} : { pauseRatio }) })).toBe(4);
       // Three batches (2, 2, then 0 rows): the gap between two batches is the batch plus the rest.
       expect(batches).toHaveLength(3);
       return [batches[1]! - batches[0]!, batches[2]! - batches[1]!];
@@ -318,6 +318,12 @@ describe("SessionManager: users and rotation", () => {
     for (const gap of await timedPrune(0)) expect(gap).toBeGreaterThanOrEqual(BATCH_MS - 2);
     for (const gap of await timedPrune(1)) expect(gap).toBeGreaterThanOrEqual(2 * BATCH_MS - 2);
     for (const gap of await timedPrune(0.5)) expect(gap).toBeGreaterThanOrEqual(1.5 * BATCH_MS - 2);
+    for (const gap of await timedPrune(0, 1)) expect(gap).toBeGreaterThanOrEqual(2 * BATCH_MS - 2);
+  });
+
+  it("refuses a pauseRatio outside 0 to 100, before deleting anything", async () => {
+    const { manager } = setup();
+    await expect(manager.prune({ pauseRatio: -1 })).rejects.toThrow(new SessionConfigError("pauseRatio must be a number from 0 to 100 (got -1)"));
   });
 });
 
