@@ -138,24 +138,22 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
    * @throws SessionStoreError when the store fails.
    */
   async commit(session: Session<Data, TUser, TUserId>): Promise<TokenAction> {
-    const state = sessionState(session);
-    state.sealed = true;
-    if (this.#policy.shouldSave(state, session.readOnly)) await this.#saver.save(state);
-    else if (this.#isTouchDue(session)) await this.#saver.touch(state);
-    return this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
+    return this.commitWithoutWaiting(session);
   }
 
   /**
-   * {@link commit} without waiting, for a session whose commit writes nothing (unchanged, or new and
-   * empty, and no touch due): seals it and returns what the response does with the token. `null`
-   * when the commit must write: nothing is done, call {@link commit}. Lets an adapter send the
-   * response of a read-only request without holding it for a promise.
+   * {@link commit}, without a promise when there is nothing to wait for: a session whose commit
+   * writes nothing (unchanged, or new and empty, and no touch due) is sealed and its token action
+   * returned at once; otherwise the promise of the write's action. Lets an adapter send the response
+   * of a read-only request without holding it for a promise.
    */
-  commitWithoutWrite(session: Session<Data, TUser, TUserId>): TokenAction | null {
+  commitWithoutWaiting(session: Session<Data, TUser, TUserId>): TokenAction | Promise<TokenAction> {
     const state = sessionState(session);
-    if (this.#policy.shouldSave(state, session.readOnly) || this.#isTouchDue(session)) return null;
     state.sealed = true;
-    return this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
+    const tokenAction = () => this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
+    if (this.#policy.shouldSave(state, session.readOnly)) return this.#saver.save(state).then(tokenAction);
+    if (!session.readOnly && state.stored && this.#policy.shouldTouch(state.record)) return this.#saver.touch(state).then(tokenAction);
+    return tokenAction();
   }
 
   /**
@@ -244,11 +242,6 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
       // A caller that stops early (break, throw) lets the store's iteration end too.
       await iterator.return?.();
     }
-  }
-
-  #isTouchDue(session: Session<Data, TUser, TUserId>): boolean {
-    const state = sessionState(session);
-    return !session.readOnly && state.stored && this.#policy.shouldTouch(state.record);
   }
 
   /** Whether an unchanged session is due a metadata touch: throttled, and pointless once the idle expiry would pass the absolute one. */

@@ -27,10 +27,10 @@ export interface SessionLifecycle<Data extends object, TUser, TUserId extends Us
   /** Saves the session (or touches it), seals it, and says what the response does with the token. */
   commit(session: Session<Data, TUser, TUserId>): Promise<TokenAction>;
   /**
-   * `commit` for a session whose commit writes nothing, done at once; `null` (nothing done) when it
-   * must write. Optional: an adapter without it commits every session with `commit`.
+   * `commit`, with the token action itself (no promise) when the commit writes nothing. Optional: an
+   * adapter without it commits every session with `commit`.
    */
-  commitWithoutWrite?(session: Session<Data, TUser, TUserId>): TokenAction | null;
+  commitWithoutWaiting?(session: Session<Data, TUser, TUserId>): TokenAction | Promise<TokenAction>;
   /** Deletes a session (or the row of a stored id). Idempotent. */
   destroy(sessionOrId: Session<Data, TUser, TUserId> | string): Promise<void>;
   /** Every stored session with its data, fetched in batches. */

@@ -75,8 +75,8 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
           res,
           () => {
             // A commit that writes nothing sends the response at once; one that writes holds it until saved.
-            const action = manager.commitWithoutWrite?.(session) ?? null;
-            return action === null ? manager.commit(session).then(send) : send(action);
+            const action = manager.commitWithoutWaiting?.(session) ?? manager.commit(session);
+            return action instanceof Promise ? action.then(send) : send(action);
           },
           next,
         );

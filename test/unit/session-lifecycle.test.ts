@@ -52,26 +52,28 @@ describe("The request lifecycle: load, commit, and the token action", () => {
     expect((await manager.load(token)).isNew).toBe(true);
   });
 
-  it("commits at once, without waiting, only what writes nothing: commitWithoutWrite", async () => {
+  it("commits at once, without a promise, only what writes nothing: commitWithoutWaiting", async () => {
     const { manager, clock, writes } = setup();
-    expect(manager.commitWithoutWrite(await manager.load("forged.token"))).toEqual({ type: "clear" });
+    expect(manager.commitWithoutWaiting(await manager.load("forged.token"))).toEqual({ type: "clear" });
     const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
     writes.length = 0;
 
     const unchanged = await manager.load(token);
-    expect(manager.commitWithoutWrite(unchanged)).toEqual({ type: "none" });
+    expect(manager.commitWithoutWaiting(unchanged)).toEqual({ type: "none" });
     expect(() => unchanged.set("a", 2)).toThrow(SessionStateError); // sealed, as by commit()
+    expect(writes).toEqual([]);
 
     const changed = await manager.load(token);
     changed.set("a", 2);
-    expect(manager.commitWithoutWrite(changed)).toBeNull(); // must write: nothing done
-    changed.set("a", 3);
-    expect(await manager.commit(changed)).toEqual({ type: "none" });
+    const saved = manager.commitWithoutWaiting(changed); // must write: a promise of the write's action
+    expect(saved).toBeInstanceOf(Promise);
+    expect(await saved).toEqual({ type: "none" });
 
     clock.advance(2 * MINUTE);
     const touchDue = await manager.load(token);
-    expect(manager.commitWithoutWrite(touchDue)).toBeNull();
-    await manager.commit(touchDue);
+    const touched = manager.commitWithoutWaiting(touchDue);
+    expect(touched).toBeInstanceOf(Promise);
+    await touched;
     expect(writes).toEqual(["updateIfVersion", "touch"]);
   });
 
