@@ -94,8 +94,7 @@ export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined =
    * delete) as hand-written SQL on the DataSource's pool instead of the query builder: straight to
    * the driver's pool, or through a query runner where the app watches queries (logging, a logger of
    * its own, a query subscriber); the same statements and values, without the builder's cost per
-   * call. On PostgreSQL and
-   * MySQL/MariaDB; SQLite uses the query builder. Users are built from the joined row as the query
+   * call. On PostgreSQL and MySQL/MariaDB; SQLite uses the query builder. Users are built from the joined row as the query
    * builder builds them, checked once against TypeORM's own (README "`rawSql`"); a User entity
    * with after-load listeners or subscribers, relation ids or counts, or virtual columns is loaded by
    * TypeORM. `false` sends everything through the query builder, e.g. for subscribers that must see
@@ -124,7 +123,8 @@ const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Stores sessions with TypeORM, on PostgreSQL (also PGlite), MySQL/MariaDB or SQLite. Every method
- * but `updateLocked` (one transaction) is one statement: the user is loaded with a `LEFT JOIN`, saves are version-checked `UPDATE`s, and
+ * but `updateLocked` (one transaction) is one statement: the user is loaded with a `LEFT JOIN`,
+ * saves are version-checked `UPDATE`s, and
  * expired rows are deleted in batches by one `DELETE` (`... IN (SELECT ... FOR UPDATE SKIP LOCKED)`
  * on PostgreSQL, `DELETE ... ORDER BY ... LIMIT` on MySQL/MariaDB, `... IN (SELECT ... LIMIT)` on
  * SQLite, whose writers take turns anyway). Multi-process safe, except on SQLite through `sqljs`

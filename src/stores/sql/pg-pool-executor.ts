@@ -59,10 +59,20 @@ export interface PgPool {
 
 const INT8 = 20;
 const DATE = 1082;
-export const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
+const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 
-/** A `timestamp without time zone` read as UTC (sessionrow and Prisma write UTC into it), not as local time. */
-export const utcTimestamp = (value: string): Date => new Date(`${value.replace(" ", "T")}Z`);
+/**
+ * `types` with a `timestamp without time zone` read as UTC (sessionrow and Prisma write UTC into it:
+ * Prisma's plain `DateTime` columns) rather than local time. Every other type as `types` reads it.
+ */
+export function utcTimestampParsers(types: PgTypeParsers): PgTypeParsers {
+  return {
+    getTypeParser: (oid, format) =>
+      oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary"
+        ? (value) => new Date(`${value.replace(" ", "T")}Z`)
+        : types.getTypeParser(oid, format),
+  };
+}
 
 /**
  * The values Prisma's own client reads from PostgreSQL: a `timestamp` or `date` (Prisma's `DateTime`
@@ -70,13 +80,12 @@ export const utcTimestamp = (value: string): Date => new Date(`${value.replace("
  * a string. Every other type as `pg` reads it.
  */
 export function prismaTypeParsers(types: PgTypeParsers): PgTypeParsers {
+  const utc = utcTimestampParsers(types);
   return {
     getTypeParser: (oid, format) => {
-      if (format === "binary") return types.getTypeParser(oid, format);
-      if (oid === TIMESTAMP_WITHOUT_TIME_ZONE) return utcTimestamp;
-      if (oid === DATE) return (value) => new Date(`${value}T00:00:00Z`);
-      if (oid === INT8) return (value) => BigInt(value);
-      return types.getTypeParser(oid, format);
+      if (format !== "binary" && oid === DATE) return (value) => new Date(`${value}T00:00:00Z`);
+      if (format !== "binary" && oid === INT8) return (value) => BigInt(value);
+      return utc.getTypeParser(oid, format);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
 /**
  * Runs hand-written SQL through a TypeORM DataSource's own pool, PostgreSQL or MySQL/MariaDB.
  * Statements go straight to the driver's pool, as a query runner would send them, unless the app
- * watches queries (query logging, a slow-query limit, a subscriber's `beforeQuery`/`afterQuery`), or
+ * watches queries (see {@link appWatchesQueries}), or
  * the driver's pool takes no direct query: then each goes through a query runner (as
  * `dataSource.query` does), where the app sees it. Transactions are the DataSource's. Closing is the
  * app's business: `close` does nothing. Counts come from the structured result: PostgreSQL's row
