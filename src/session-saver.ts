@@ -5,7 +5,8 @@ import type { SessionEventDispatcher } from "./session-event-dispatcher.js";
 import type { ResolvedOptions } from "./session-manager-options.js";
 import type { SessionPolicy } from "./session-policy.js";
 import type { SessionState } from "./session-state.js";
-import type { SessionRecord, SessionStore, UserId } from "./session-store.js";
+import { combineDataChanges } from "./session-changes.js";
+import type { SessionDataChanges, SessionMerge, SessionRecord, SessionStore, UserId } from "./session-store.js";
 import { StoreTimeoutError } from "./store-call.js";
 import type { StoreOperation } from "./telemetry/store-operation.js";
 
@@ -20,13 +21,17 @@ export interface SaveObserver {
 /**
  * The save engine: writes what a request changed, without losing what parallel requests changed.
  * Saves of one session in this process are queued and combined into one version-checked write (so
- * they never fight over the row); a conflict with another process is merged key by key and written
+ * they never fight over the row). Changes that do not depend on what the row holds (counters, keys
+ * set outright) can be merged into the row in one statement where the store can: counters at once, the
+ * rest after a conflict with another process. Otherwise a conflict is merged key by key and written
  * under a row lock where the store can lock rows, else retried with backoff. Events fire only after
  * the write they report succeeded.
  */
 export class SessionSaver<TUserId extends UserId> {
   /** Whether the store may lock rows: it has `updateLocked`, and has not answered that it cannot. */
   #locksRows: boolean;
+  /** Whether the store may merge changes into a row: it has `mergeUpdate`, and has not answered that it cannot. */
+  #mergesData: boolean;
   readonly #saves = new KeyedBatchQueue<SessionState<TUserId>, SessionRecord<TUserId>>((states, memo) =>
     this.#saveBatch(states, memo),
   );
@@ -40,6 +45,7 @@ export class SessionSaver<TUserId extends UserId> {
     private readonly observer?: SaveObserver,
   ) {
     this.#locksRows = store.updateLocked !== undefined;
+    this.#mergesData = store.mergeUpdate !== undefined;
   }
 
   /** Writes a changed session: an insert for a new one, else a version-checked update (merged on conflict). */
@@ -120,18 +126,31 @@ export class SessionSaver<TUserId extends UserId> {
   ): Promise<void> {
     const storedId = group[0]!.storedId;
     let base = freshest([...group.map((state) => state.record), memo.latest]);
+    /** Whether a merged write may still be tried: once is enough, written or not. */
+    let mergeable = true;
     for (let attempt = 1; ; attempt++) {
       const pending = pendingOf(group, failures);
       if (pending.length === 0) return;
       if (base.id !== storedId) return this.#gone(pending, attempt);
-      const replay = this.#replay(pending, base, attempt, failures);
+      // Counters are added in the database at once: a version check could only lose to another process.
+      if (attempt === 1) {
+        const counters = this.#mergeOf(group, base, failures, "counters");
+        mergeable = counters === "no-counters";
+        if (typeof counters === "object" && (await this.#writeMerged(counters, base, memo, attempt))) return;
+      }
+      const replay = this.#replay(pendingOf(group, failures), base, attempt, failures);
       if (replay === null) return;
       if (await this.call({ name: "update", sessionId: base.id }, () => this.store.updateIfVersion(base.id, base.version, replay.record))) {
         return this.#written(replay, attempt, memo);
       }
-      // The locked write is one more attempt: never beyond maxSaveAttempts.
-      const lockable = this.options.conflict === "merge" && this.#locksRows && attempt < this.options.maxSaveAttempts;
-      if (lockable && (await this.#writeLocked(group, memo, failures, attempt + 1))) return;
+      // A merged or locked write after a conflict is one more attempt: never beyond maxSaveAttempts.
+      const retryable = this.options.conflict === "merge" && attempt < this.options.maxSaveAttempts;
+      if (retryable && mergeable) {
+        mergeable = false;
+        const merge = this.#mergeOf(group, base, failures, "any");
+        if (typeof merge === "object" && (await this.#writeMerged(merge, base, memo, attempt + 1))) return;
+      }
+      if (retryable && this.#locksRows && (await this.#writeLocked(group, memo, failures, attempt + 1))) return;
       const fresh = await this.call({ name: "load", sessionId: base.id }, () => this.store.load(base.id));
       if (fresh === null || this.policy.isExpired(fresh.record)) return this.#gone(replay.applied, attempt);
       if (attempt >= this.options.maxSaveAttempts) {
@@ -144,6 +163,60 @@ export class SessionSaver<TUserId extends UserId> {
       // so that writers in other processes stop colliding in lockstep.
       if (attempt > 2) await sleep(Math.random() * Math.min(50, 2 ** attempt));
     }
+  }
+
+  /**
+   * The group's changes as one merged update (see {@link SessionStore.mergeUpdate}), where the store
+   * can and every pending request's changes allow it: keys set or deleted outright and numbers added,
+   * no updater, no user change or rotation. With `"counters"`, only when a number is added
+   * (`"no-counters"` otherwise). A request whose data cannot be stored is put in `failures` and left
+   * out. Synchronous, so that a save that cannot merge waits for nothing more.
+   */
+  #mergeOf(
+    group: SessionState<TUserId>[],
+    base: SessionRecord<TUserId>,
+    failures: Map<SessionState<TUserId>, unknown>,
+    when: "counters" | "any",
+  ): MergePlan<TUserId> | "no-counters" | "unmergeable" {
+    if (!this.#mergesData || this.options.conflict !== "merge") return "unmergeable";
+    const applied: SessionState<TUserId>[] = [];
+    const list: SessionDataChanges[] = [];
+    for (const state of pendingOf(group, failures)) {
+      try {
+        const changes = state.toDataChanges();
+        if (changes === null) return "unmergeable";
+        list.push(changes);
+        applied.push(state);
+      } catch (error) {
+        failures.set(state, error);
+      }
+    }
+    if (applied.length === 0) return "unmergeable";
+    let changes: SessionDataChanges;
+    try {
+      changes = combineDataChanges(list);
+    } catch {
+      // A request adds to a key an earlier one set to a non-number: the replay fails that request alone.
+      return "unmergeable";
+    }
+    if (when === "counters" && Object.keys(changes.added).length === 0) return "no-counters";
+    const merge = { ...changes, ...this.policy.visit(base), updatedAt: new Date(this.policy.now()), maxDataBytes: applied[0]!.maxDataBytes };
+    return { merge, applied };
+  }
+
+  /** Writes a merged update of {@link #mergeOf}; `false` when the store wrote nothing. */
+  async #writeMerged(
+    { merge, applied }: MergePlan<TUserId>,
+    base: SessionRecord<TUserId>,
+    memo: BatchMemo<SessionRecord<TUserId>>,
+    attempt: number,
+  ): Promise<boolean> {
+    const record = await this.call({ name: "merged_update", sessionId: base.id }, () => this.store.mergeUpdate!(base.id, merge));
+    if (record === undefined) this.#mergesData = false;
+    if (!record) return false;
+    const merged = applied.filter((state) => state.record.version !== record.version - 1).length;
+    this.#written({ record, applied, merged, baseId: base.id }, attempt, memo);
+    return true;
   }
 
   /**
@@ -257,6 +330,12 @@ export class SessionSaver<TUserId extends UserId> {
       else this.events.emit("logout", { id: state.id, userId: event.userId });
     }
   }
+}
+
+/** A group's changes as one merged update, and the requests whose changes are in it. */
+interface MergePlan<TUserId extends UserId> {
+  merge: SessionMerge;
+  applied: SessionState<TUserId>[];
 }
 
 /** A group's changes replayed on one version of the row. */

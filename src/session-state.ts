@@ -2,7 +2,7 @@ import { canonicalJson } from "./canonical-json.js";
 import { SessionDataError } from "./errors.js";
 import { serializeJsonValue } from "./json-value.js";
 import { ChangeLog, type KeyChange } from "./session-changes.js";
-import type { SessionDataRecord, SessionRecord, UserId } from "./session-store.js";
+import type { SessionDataChanges, SessionDataRecord, SessionRecord, UserId } from "./session-store.js";
 
 /** A login or logout, reported by the manager once the session is saved. */
 export type SessionStateEvent<TUserId extends UserId> =
@@ -178,6 +178,29 @@ export class SessionState<TUserId extends UserId = UserId> {
     }
   }
 
+  /**
+   * This request's changes as changes that do not depend on what the row holds (keys set or deleted
+   * outright, numbers added), validated for storage; `null` when the save is more than that (a user
+   * change, a rotation) or a key was changed by an updater, which only a replay on the row can apply.
+   * In-place mutations count as a `set`, and a key set back to its loaded value is left out, as in {@link rebase}.
+   * @throws SessionDataError as {@link toStorable}.
+   */
+  toDataChanges(): SessionDataChanges | null {
+    if (this.rotated || this.userId !== this.record.userId) return null;
+    const changed = this.changedKeys();
+    const changes: { set: SessionDataRecord; deleted: string[]; added: Record<string, number> } = { set: {}, deleted: [], added: {} };
+    for (const key of new Set([...changed, ...this.changes.keys()])) {
+      const dependence = this.changes.dependence(key);
+      if (dependence?.kind === "relative") return null;
+      if (dependence?.kind === "sum") defineKey(changes.added, key, dependence.amount);
+      else if (!changed.has(key)) continue;
+      else if (this.data.has(key)) defineKey(changes.set, key, this.data.get(key));
+      else changes.deleted.push(key);
+    }
+    this.toStorable(changed);
+    return changes;
+  }
+
   /** Marks the state as saved as `record`, keeping the data in memory (it is what was written). */
   saved(record: SessionRecord<TUserId>): void {
     this.record = record;
@@ -251,8 +274,11 @@ function safeStringify(value: unknown): string | undefined {
 /** A plain object from a data map; `__proto__` keys stay own properties instead of setting a prototype. */
 function toObject(data: Map<string, unknown>): SessionDataRecord {
   const object: SessionDataRecord = {};
-  for (const [key, value] of data) {
-    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  }
+  for (const [key, value] of data) defineKey(object, key, value);
   return object;
+}
+
+/** `object[key] = value` as an own property, even for `__proto__`. */
+function defineKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
 }

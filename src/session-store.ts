@@ -70,6 +70,31 @@ export interface SessionUpdate<TUserId extends UserId = UserId> {
  */
 export type LockedChange<TUserId extends UserId = UserId> = (current: SessionRecord<TUserId> | null) => SessionUpdate<TUserId> | null;
 
+/**
+ * Changes to a row's data that do not depend on what the row holds: keys set or deleted outright and
+ * numbers added. The three key sets are disjoint.
+ */
+export interface SessionDataChanges {
+  /** Keys set to these values. */
+  set: SessionDataRecord;
+  /** Keys removed. */
+  deleted: readonly string[];
+  /** Amounts added to keys that hold a number (an absent or null key counts as 0). */
+  added: Readonly<Record<string, number>>;
+}
+
+/** What a merged update writes: {@link SessionDataChanges} applied to the row as it is, and the visit's metadata. */
+export interface SessionMerge extends SessionDataChanges {
+  /** The time of this change. */
+  updatedAt: Date;
+  /** The time of this request. */
+  lastSeenAt: Date;
+  /** The new expiry: the earlier of the idle and the absolute deadline. */
+  expiresAt: Date;
+  /** The most bytes the merged data may take as JSON text (the store's own measure, at least `JSON.stringify`'s). */
+  maxDataBytes: number;
+}
+
 /** The metadata columns a touch writes: never `data`, never `version`. */
 export interface SessionTouch {
   /** The time of this request. */
@@ -151,6 +176,16 @@ export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> 
    * caller goes on retrying optimistically).
    */
   updateLocked?(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined>;
+
+  /**
+   * Optional. Applies `merge` to the row `id` in one statement, without a version check (whatever
+   * another process wrote to other keys stays), increments its version and writes the metadata:
+   * the write of a save whose changes do not depend on what the row holds, which cannot conflict.
+   * Resolves the row as written; `null` when nothing was written: the row is gone or expired at
+   * `merge.updatedAt`, a key to add to holds something other than a number or null, or the merged
+   * data would be over `merge.maxDataBytes`; `undefined` when this store cannot merge on its database.
+   */
+  mergeUpdate?(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined>;
 
   /**
    * Writes the metadata columns of an existing row without touching `data` or `version`, only if

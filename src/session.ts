@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import type { DictSession, Updater } from "./dict-session.js";
 import { SessionDataError, SessionStateError } from "./errors.js";
+import { sumOf } from "./session-changes.js";
 import { applyUpdate, assertPlainKey, FLASH_KEY, namespaceKey, own, RESERVED_PREFIX, withKey } from "./session-keys.js";
 import { SessionNamespace } from "./session-namespace.js";
 import type { SessionState } from "./session-state.js";
@@ -262,6 +263,23 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     this.#assertWritable();
     assertPlainKey(key);
     return this.#update(key, updater as Updater<unknown>) as Data[K] | undefined;
+  }
+
+  /**
+   * Adds `by` (default 1) to the number at `key`, where absent or null counts as 0, and returns the
+   * sum. Parallel requests' increments all count, in this process or others: the saved value is
+   * the stored one plus this request's increments, whatever was saved in the meantime. Where the
+   * store can (PostgreSQL), such a save is one `UPDATE` that adds in the database, so it never
+   * conflicts with another request.
+   * @throws SessionDataError when `by` is not a safe integer or `key` holds something other than a number.
+   */
+  increment<K extends keyof Data & string>(key: K, by = 1): number {
+    this.#assertWritable();
+    assertPlainKey(key);
+    if (!Number.isSafeInteger(by)) throw new SessionDataError(`increment() adds a safe integer; got ${String(by)}`, { key });
+    const sum = sumOf(key, this.#state.data.get(key), by);
+    this.#state.write(key, sum, { kind: "add", amount: by });
+    return sum;
   }
 
   /**

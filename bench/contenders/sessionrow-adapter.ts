@@ -25,7 +25,7 @@ export const sessionrowAdapter: SessionAdapter = {
     sessionOf(req).set(key, value);
   },
   increment: (req, key) => {
-    sessionOf(req).update(key, (n) => ((n as number | undefined) ?? 0) + 1);
+    sessionOf(req).increment(key);
   },
   user: (req) => sessionOf(req).user(),
 };

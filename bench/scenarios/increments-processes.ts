@@ -52,7 +52,7 @@ interface Group {
 
 /**
  * Issue 14's cross-process contention: {@link PROCESSES} processes of the same contender increment
- * ONE session at once, 1 connection each (sessionrow: `session.update("count", n => (n ?? 0) + 1)`;
+ * ONE session at once, 1 connection each (sessionrow: `session.increment("count")`;
  * the raw jsonb_set reference: one atomic `UPDATE ... jsonb_set`). The processes share the secret and
  * the database, so the cookie of one login works on all of them. Afterwards the counter is read
  * back: kept % = final counter / 2xx answers, kept increments/s = final counter / the run's length.

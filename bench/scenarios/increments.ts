@@ -15,7 +15,7 @@ export interface IncrementsMeasurement extends Measurement {
 
 /**
  * Issue 8's contention scenario: all connections share ONE session and every request increments a
- * counter in it (sessionrow: `session.update("count", n => (n ?? 0) + 1)`; express-session:
+ * counter in it (sessionrow: `session.increment("count")`; express-session:
  * `req.session.count = (req.session.count ?? 0) + 1`). Afterwards the counter is read back: kept % =
  * final counter / 2xx answers. A fresh session per run; runs interleaved across contenders. Each
  * run sends a fixed number of requests (the warm-up's rate x the duration), so that no request is

@@ -2,6 +2,9 @@ import {
   isExpired,
   type IterateOptions,
   type LoadedSession,
+  type SessionMerge,
+  type SessionDataChanges,
+  type SessionDataRecord,
   type SessionRecord,
   type SessionStore,
   type SessionTouch,
@@ -45,6 +48,16 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#rows.delete(id);
     this.#rows.set(update.id, copy({ ...row, ...update }));
     return true;
+  }
+
+  async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null> {
+    const row = this.#rows.get(id);
+    if (!row || isExpired(row, merge.updatedAt.getTime())) return null;
+    const data = applyDataChanges(row.data, merge);
+    if (data === null || Buffer.byteLength(JSON.stringify(data), "utf8") > merge.maxDataBytes) return null;
+    const { updatedAt, lastSeenAt, expiresAt } = merge;
+    this.#rows.set(id, copy({ ...row, data, version: row.version + 1, updatedAt, lastSeenAt, expiresAt }));
+    return copy(this.#rows.get(id)!);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
@@ -110,6 +123,20 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
   setUser(userId: TUserId, user: TUser): void {
     this.#users.set(userId, user);
   }
+}
+
+/** `data` with `changes` applied, or `null` when a key to add to holds something other than a number or null. */
+function applyDataChanges(data: SessionDataRecord, changes: SessionDataChanges): SessionDataRecord | null {
+  const merged: SessionDataRecord = {};
+  const define = (key: string, value: unknown) => Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(data)) if (!changes.deleted.includes(key)) define(key, value);
+  for (const [key, value] of Object.entries(changes.set)) define(key, value);
+  for (const [key, amount] of Object.entries(changes.added)) {
+    const current = Object.hasOwn(data, key) ? data[key] : null;
+    if (current !== null && typeof current !== "number") return null;
+    define(key, (current ?? 0) + amount);
+  }
+  return merged;
 }
 
 function copy<TUserId extends UserId>(row: SessionRecord<TUserId>): SessionRecord<TUserId> {

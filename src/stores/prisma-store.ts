@@ -16,6 +16,7 @@ import type {
   LockedChange,
   SessionRecord,
   SessionStore,
+  SessionMerge,
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
@@ -237,6 +238,12 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
     const raw = await this.#rawSqlRows();
     return raw === null ? undefined : raw.rows.updateLocked(id, change);
+  }
+
+  /** On PostgreSQL through the raw-SQL path, one `UPDATE ... RETURNING`; elsewhere `undefined`. */
+  async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
+    const raw = await this.#rawSqlRows();
+    return raw === null ? undefined : raw.rows.mergeUpdate(id, merge);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

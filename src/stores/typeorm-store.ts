@@ -20,6 +20,7 @@ import type {
   LockedChange,
   SessionRecord,
   SessionStore,
+  SessionMerge,
   SessionTouch,
   SessionUpdate,
   StoreCapabilities,
@@ -218,6 +219,11 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
   async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
     if (sharesOneConnection(this.#dataSource)) return undefined;
     return this.#raw()?.rows.updateLocked(id, change);
+  }
+
+  /** On PostgreSQL through the raw-SQL path, one `UPDATE ... RETURNING`; elsewhere `undefined`. */
+  async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
+    return this.#raw()?.rows.mergeUpdate(id, merge);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

@@ -245,7 +245,6 @@ function spanAttributes(database: StoreDatabase | undefined, operation: StoreOpe
   return attributes;
 }
 
-/** What a call found: whether its row existed (load, update, touch), how many rows a prune batch deleted. */
 /** Names a span started before the store knew its database, once it does. */
 function nameDatabase(span: TelemetrySpan, database: StoreDatabase, operation: StoreOperation): void {
   span.updateName(`${operation.name} ${database.collection}`);
@@ -253,10 +252,12 @@ function nameDatabase(span: TelemetrySpan, database: StoreDatabase, operation: S
   for (const key of Object.keys(attributes)) span.setAttribute(key, attributes[key]!);
 }
 
+/** What a call found: whether its row existed (load, update, touch), how many rows a prune batch deleted. */
 function setResultAttributes(span: TelemetrySpan, operation: StoreOperation, result: unknown): void {
   switch (operation.name) {
     case "load":
-      span.setAttribute(ATTRIBUTES.rowFound, result !== null);
+    case "merged_update":
+      span.setAttribute(ATTRIBUTES.rowFound, result !== null && result !== undefined);
       break;
     case "update":
     case "locked_update":

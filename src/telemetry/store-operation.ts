@@ -1,6 +1,7 @@
 /**
  * The store verbs as telemetry names them (`db.operation.name`): `update` is a version-checked
- * content write, `locked_update` the same write under a row lock after a conflict, `touch` a
+ * content write, `locked_update` the same write under a row lock after a conflict, `merged_update` a
+ * write of changes relative to whatever the row holds (counters, keys set outright), `touch` a
  * metadata-only write, `prune` one batch of `deleteExpired`.
  */
 export type StoreOperationName =
@@ -8,6 +9,7 @@ export type StoreOperationName =
   | "insert"
   | "update"
   | "locked_update"
+  | "merged_update"
   | "touch"
   | "delete"
   | "prune"

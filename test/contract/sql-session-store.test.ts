@@ -34,6 +34,7 @@ function withPrismaUsers<TUserId extends UserId>(sql: SqlSessionStore<TUserId>, 
     },
     insert: (record) => sql.insert(record),
     updateIfVersion: (id, version, update) => sql.updateIfVersion(id, version, update),
+    mergeUpdate: (id, merge) => sql.mergeUpdate(id, merge),
     touch: (id, touch) => sql.touch(id, touch),
     delete: (id) => sql.delete(id),
     listByUser: (userId) => sql.listByUser(userId),
@@ -51,7 +52,8 @@ function sqlFixtures(client: () => TestDatabase["prisma"] | MariaDbTestDatabase[
     const executor = await open();
     executors.push(executor);
     // It names no database for telemetry: the CLI, its only user, records none.
-    return { ...base, database: undefined, locksRows: false, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
+    const mergesData = executor.dialect === "postgres";
+    return { ...base, database: undefined, locksRows: false, mergesData, store: withPrismaUsers(new SqlSessionStore<TUserId>(executor, table), base.store) };
   };
   return { int: fixture(prisma.int, "Session"), string: fixture(prisma.string, "AccountSession") };
 }

@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { SessionManager, type SessionRecord, type SessionStore, type StoreDatabase, type UserId } from "../../src/index.js";
+import {
+  SessionManager,
+  type SessionDataChanges,
+  type SessionMerge,
+  type SessionRecord,
+  type SessionStore,
+  type StoreDatabase,
+  type UserId,
+} from "../../src/index.js";
 import { sessionIdOf, generateToken } from "../../src/token.js";
 import { simulateRequest } from "../support/simulate-request.js";
 
@@ -16,6 +24,8 @@ export interface StoreFixture<TUserId extends UserId> {
   database: Pick<StoreDatabase, "system" | "collection"> | undefined;
   /** Whether the store locks rows (`updateLocked` writes) on this database; else it answers `undefined` or lacks the method. */
   locksRows: boolean;
+  /** Whether the store merges data (`mergeUpdate` writes) on this database; else it answers `undefined` or lacks the method. */
+  mergesData: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -197,6 +207,56 @@ export function describeStoreContract<TUserId extends UserId>(
       expect(await store.updateLocked!(record.id, () => null)).toBe(false);
       expect((await store.load(record.id))!.record.version).toBe(10);
       await Promise.all([store.delete(record.id), store.delete(expired.id)]);
+    });
+
+    it("merges keys set, deleted and added into the row as it is, where it merges; 10 parallel increments all land", async () => {
+      const record = makeRecord<TUserId>({ data: { n: 1, keep: "x", gone: true, empty: null } });
+      await store.insert(record);
+      const at = new Date();
+      const expiresAt = new Date(at.getTime() + HOUR);
+      const merge = (changes: Partial<SessionDataChanges>): SessionMerge => ({
+        set: {},
+        deleted: [],
+        added: {},
+        updatedAt: at,
+        lastSeenAt: at,
+        expiresAt,
+        maxDataBytes: 4096,
+        ...changes,
+      });
+      const first = await store.mergeUpdate?.(record.id, merge({ set: { s: { a: [1, "ü"] } }, deleted: ["gone"], added: { n: 2, empty: 1, fresh: -3 } }));
+      if (!fixture.mergesData) {
+        expect(first).toBeUndefined();
+        expect((await store.load(record.id))!.record).toEqual(record);
+        await store.delete(record.id);
+        return;
+      }
+      const merged = { n: 3, keep: "x", empty: 1, fresh: -3, s: { a: [1, "ü"] } };
+      expect(first).toEqual({ ...record, data: merged, version: 1, updatedAt: at, lastSeenAt: at, expiresAt });
+      expect((await store.load(record.id))!.record).toEqual(first);
+
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.mergeUpdate!(record.id, merge({ added: { n: 1 } }))));
+      expect(results.map((row) => row!.data.n).sort((a, b) => Number(a) - Number(b))).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      expect((await store.load(record.id))!.record).toMatchObject({ data: { ...merged, n: 13 }, version: 11 });
+
+      // Adding to a string, or growing past maxDataBytes, writes nothing.
+      expect(await store.mergeUpdate!(record.id, merge({ added: { keep: 1 }, set: { other: 1 } }))).toBeNull();
+      expect(await store.mergeUpdate!(record.id, merge({ set: { big: "x".repeat(4096) } }))).toBeNull();
+      expect((await store.load(record.id))!.record).toMatchObject({ data: { ...merged, n: 13 }, version: 11 });
+
+      // A missing row is not created; a row whose idle or absolute expiry passed is not revived.
+      const missing = sessionIdOf(generateToken());
+      expect(await store.mergeUpdate!(missing, merge({ added: { n: 1 } }))).toBeNull();
+      expect(await store.load(missing)).toBeNull();
+      const past = new Date(Date.now() - 2 * HOUR);
+      const idle = makeRecord<TUserId>({ data: { n: 1 }, expiresAt: new Date(past.getTime() + HOUR) }, past);
+      const absolute = makeRecord<TUserId>({ data: { n: 1 }, absoluteExpiresAt: new Date(past.getTime() + HOUR) }, past);
+      for (const expired of [idle, absolute]) {
+        await store.insert(expired);
+        expect(await store.mergeUpdate!(expired.id, merge({ added: { n: 1 } }))).toBeNull();
+        expect((await store.load(expired.id))!.record).toEqual(expired);
+      }
+      await Promise.all([record, idle, absolute].map((row) => store.delete(row.id)));
     });
 
     it("touches metadata without changing data, version or updatedAt", async () => {

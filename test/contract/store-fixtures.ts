@@ -31,6 +31,11 @@ function locksRows(system: string, path: StorePath): boolean {
   return path.rawSql !== false && system !== "sqlite";
 }
 
+/** The ORM stores merge data through their raw-SQL path, on PostgreSQL only. */
+function mergesData(system: string, path: StorePath): boolean {
+  return path.rawSql !== false && system === "postgresql";
+}
+
 /**
  * Contract fixtures for a Prisma client, with int (User) and string (Account) user ids. The
  * database is shared and closed by the test file, so `close` does nothing.
@@ -41,6 +46,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string, p
       store: new PrismaStore<number, { id: number }>(client(), path),
       database: { system, collection: "Session" },
       locksRows: locksRows(system, path),
+      mergesData: mergesData(system, path),
       createUser: async () => (await client().user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id,
       deleteUser: async (id) => {
         await client().user.delete({ where: { id } });
@@ -51,6 +57,7 @@ export function prismaFixtures(client: () => PrismaTestClient, system: string, p
       store: new PrismaStore<string, { id: string }>(client(), { sessionModel: "accountSession", userModel: "account", ...path }),
       database: { system, collection: "AccountSession" },
       locksRows: locksRows(system, path),
+      mergesData: mergesData(system, path),
       createUser: async () => (await client().account.create({ data: { email: `${randomUUID()}@example.com` } })).id,
       deleteUser: async (id) => {
         await client().account.delete({ where: { id } });
@@ -77,6 +84,7 @@ export function typeormFixtures(database: () => TypeORMTestDatabase, system: str
         store: new TypeORMStore<TUserId, { id: TUserId }>(db.dataSource, { entity: db[entity], ...path }),
         database: { system, collection: entity === "Session" ? "session" : "account_session" },
         locksRows: locksRows(system, path),
+        mergesData: mergesData(system, path),
         createUser: async () => (await users.save(newUser())).id,
         deleteUser: async (id) => {
           await users.delete(id);

@@ -13,6 +13,7 @@ function memoryFixture<TUserId extends number | string>(nextId: () => TUserId) {
       store,
       database: undefined,
       locksRows: false,
+      mergesData: true,
       createUser: async () => {
         const id = nextId();
         store.setUser(id, { id });

@@ -49,6 +49,6 @@ describe("examples/opentelemetry/prometheus.ts (the README's Prometheus sample)"
         .filter((match) => match !== null)
         .map((match) => [match[1], Number(match[2])]),
     );
-    expect(durationCounts).toEqual({ insert: 3, load: 3, update: 2, locked_update: 1, delete: 1, prune: 2 });
+    expect(durationCounts).toEqual({ insert: 3, load: 3, update: 2, merged_update: 1, delete: 1, prune: 2 });
   }, 90_000);
 });

@@ -9,7 +9,7 @@ function setup(options: Partial<SessionManagerOptions> = {}) {
   const clock = new FakeClock();
   const store = new MemoryStore<number, { id: number }>([[1, { id: 1 }]]);
   const writes: string[] = [];
-  for (const method of ["insert", "updateIfVersion", "touch", "delete"] as const) {
+  for (const method of ["insert", "updateIfVersion", "mergeUpdate", "touch", "delete"] as const) {
     const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
     (store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
       const result = await original(...args);
@@ -176,8 +176,8 @@ describe("Events", () => {
     expect(events).toEqual([]);
     second.set("b", 2);
     await manager.commit(second);
-    // The second save's first update finds a newer version and writes nothing; the retry writes the merged row.
-    expect(events).toEqual(["merged after updateIfVersion,updateIfVersion,updateIfVersion"]);
+    // The second save's update finds a newer version and writes nothing; its change is then merged into the row as it is.
+    expect(events).toEqual(["merged after updateIfVersion,updateIfVersion,mergeUpdate"]);
     expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ a: 1, b: 2 });
   });
 

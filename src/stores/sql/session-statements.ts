@@ -38,7 +38,10 @@ export interface SessionStatementsOptions {
  * - `load`, `loadForUpdate`, `loadWithUser`, `delete`: id;
  * - `insert`: every column, in `SESSION_COLUMNS` order;
  * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
- * - `touch`: lastSeenAt, expiresAt, id, now, now.
+ * - `touch`: lastSeenAt, expiresAt, id, now, now;
+ * - `mergeUpdate`: id, updatedAt, lastSeenAt, expiresAt, now, now, then as JSON text the keys set
+ *   (an object), the keys deleted (an array) and the amounts added (an object), then the most bytes
+ *   of the merged data's JSON text.
  */
 export class SessionStatements {
   readonly load: string;
@@ -52,6 +55,12 @@ export class SessionStatements {
   readonly update: string;
   readonly touch: string;
   readonly delete: string;
+  /**
+   * Applies keys set, deleted and added to the row's data as it is, in one statement with no version
+   * check, and returns the row written; `null` where the dialect has no such statement (PostgreSQL
+   * only: MySQL's JSON functions cannot add up a dynamic list of keys in one statement).
+   */
+  readonly mergeUpdate: string | null;
 
   constructor(dialect: SqlDialect, table: string, options: SessionStatementsOptions = {}) {
     const sql = new SqlSyntax(dialect);
@@ -84,5 +93,30 @@ export class SessionStatements {
       `UPDATE ${sessions} SET ${column("lastSeenAt")} = ${sql.param(1)}, ${column("expiresAt")} = ${sql.param(2)} ` +
       `WHERE ${column("id")} = ${sql.param(3)} AND ${liveAt(4)}${returning}`;
     this.delete = `DELETE FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}${returning}`;
+    this.mergeUpdate = dialect === "postgres" ? postgresMergeUpdate(sessions, column, select("", "s.")) : null;
   }
+}
+
+/**
+ * The merged update on PostgreSQL: `(data - deleted) || set || { key: (data->>key)::numeric + amount }`,
+ * computed from the row as it is when the row lock is taken (READ COMMITTED re-evaluates it on the
+ * newest row after a wait), so parallel writers' other keys and increments all stay. The merged
+ * data's text must fit `$10` bytes: jsonb's text (a space after `:` and `,`) is never shorter than
+ * `JSON.stringify`'s, so nothing over the limit gets in.
+ */
+function postgresMergeUpdate(sessions: string, column: (name: SessionColumn) => string, returned: string): string {
+  const data = `s.${column("data")}`;
+  const merged =
+    `(${data} - ARRAY(SELECT jsonb_array_elements_text($8::jsonb))) || $7::jsonb || ` +
+    `COALESCE((SELECT jsonb_object_agg(added.key, added.value::numeric + ` +
+    // Cast only numbers: the condition that refuses other values may be evaluated after this.
+    `CASE WHEN jsonb_typeof(${data} -> added.key) = 'number' THEN (${data} ->> added.key)::numeric ELSE 0 END) ` +
+    `FROM jsonb_each_text($9::jsonb) AS added), '{}'::jsonb)`;
+  return (
+    `UPDATE ${sessions} AS s SET ${column("data")} = ${merged}, ${column("version")} = s.${column("version")} + 1, ` +
+    `${column("updatedAt")} = $2, ${column("lastSeenAt")} = $3, ${column("expiresAt")} = $4 ` +
+    `WHERE s.${column("id")} = $1 AND s.${column("expiresAt")} > $5 AND s.${column("absoluteExpiresAt")} > $6 ` +
+    `AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys($9::jsonb) AS added(key) WHERE jsonb_typeof(${data} -> added.key) NOT IN ('number', 'null')) ` +
+    `AND octet_length((${merged})::text) <= $10::integer RETURNING ${returned}`
+  );
 }

@@ -1,4 +1,4 @@
-import type { LoadedSession, LockedChange, SessionRecord, SessionTouch, SessionUpdate, UserId } from "../../session-store.js";
+import type { LoadedSession, LockedChange, SessionMerge, SessionRecord, SessionTouch, SessionUpdate, UserId } from "../../session-store.js";
 import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
 import type { SessionRowCodec } from "./session-row-codec.js";
 import { JOINED_SESSION_PREFIX, UPDATE_COLUMNS, type SessionStatements } from "./session-statements.js";
@@ -8,8 +8,8 @@ import type { SqlExecutor } from "./sql-executor.js";
 export type UserDecoder<TUser> = (row: Record<string, unknown>) => TUser;
 
 /**
- * sessionrow's own statements (load, load with the user, insert, version-checked update, touch,
- * delete, and the locked update) as hand-written SQL through an executor: the SQL store's, and the
+ * sessionrow's own statements (load, load with the user, insert, version-checked update, merged
+ * update, touch, delete, and the locked update) as hand-written SQL through an executor: the SQL store's, and the
  * hot path of the Prisma and TypeORM stores through the app's own client. Each call is one
  * statement, but `updateLocked` (one transaction).
  */
@@ -75,6 +75,30 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     const now = this.#codec.encode("expiresAt", update.updatedAt);
     const params = [...UPDATE_COLUMNS.map((column) => this.#codec.encode(column, update[column])), id, expectedVersion, now, now];
     return (await executor.run(this.#statements.update, params)) > 0;
+  }
+
+  /**
+   * Merges keys set, deleted and added into the row as it is, in one statement (see
+   * `SessionStore.mergeUpdate`): the row written, `null` when nothing was, `undefined` on a
+   * database without the statement.
+   */
+  async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
+    if (this.#statements.mergeUpdate === null) return undefined;
+    const now = this.#codec.encode("expiresAt", merge.updatedAt);
+    const params = [
+      id,
+      this.#codec.encode("updatedAt", merge.updatedAt),
+      this.#codec.encode("lastSeenAt", merge.lastSeenAt),
+      this.#codec.encode("expiresAt", merge.expiresAt),
+      now,
+      now,
+      JSON.stringify(merge.set),
+      JSON.stringify(merge.deleted),
+      JSON.stringify(merge.added),
+      merge.maxDataBytes,
+    ];
+    const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.mergeUpdate, params);
+    return row === undefined ? null : this.#record(row, "");
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {

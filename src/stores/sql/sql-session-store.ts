@@ -2,6 +2,7 @@ import { SessionConfigError } from "../../errors.js";
 import type {
   IterateOptions,
   LoadedSession,
+  SessionMerge,
   SessionRecord,
   SessionStore,
   SessionTouch,
@@ -55,6 +56,11 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
 
   updateIfVersion(id: string, expectedVersion: number, update: SessionUpdate<TUserId>): Promise<boolean> {
     return this.#rows.updateIfVersion(id, expectedVersion, update);
+  }
+
+  /** On PostgreSQL, one `UPDATE ... RETURNING`; `undefined` on MySQL/MariaDB. */
+  mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
+    return this.#rows.mergeUpdate(id, merge);
   }
 
   touch(id: string, touch: SessionTouch): Promise<boolean> {
