@@ -58,6 +58,12 @@ export class ChangeLog {
     }
   }
 
+  /** Whether a number was added to some key (`add`). */
+  hasAdditions(): boolean {
+    for (const changes of this.#changes.values()) if (changes.some((change) => change.kind === "add")) return true;
+    return false;
+  }
+
   /** How the recorded changes of `key` depend on the value they meet (`undefined`: none recorded). */
   dependence(key: string): KeyDependence | undefined {
     const changes = this.#changes.get(key);

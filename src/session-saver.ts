@@ -133,10 +133,10 @@ export class SessionSaver<TUserId extends UserId> {
       if (pending.length === 0) return;
       if (base.id !== storedId) return this.#gone(pending, attempt);
       // Counters are added in the database at once: a version check could only lose to another process.
-      if (attempt === 1) {
-        const counters = this.#mergeOf(group, base, failures, "counters");
-        mergeable = counters === "no-counters";
-        if (typeof counters === "object" && (await this.#writeMerged(counters, base, memo, attempt))) return;
+      if (attempt === 1 && pending.some((state) => state.changes.hasAdditions())) {
+        mergeable = false;
+        const counters = this.#mergeOf(group, base, failures);
+        if (counters !== null && (await this.#writeMerged(counters, base, memo, attempt))) return;
       }
       const replay = this.#replay(pendingOf(group, failures), base, attempt, failures);
       if (replay === null) return;
@@ -147,8 +147,8 @@ export class SessionSaver<TUserId extends UserId> {
       const retryable = this.options.conflict === "merge" && attempt < this.options.maxSaveAttempts;
       if (retryable && mergeable) {
         mergeable = false;
-        const merge = this.#mergeOf(group, base, failures, "any");
-        if (typeof merge === "object" && (await this.#writeMerged(merge, base, memo, attempt + 1))) return;
+        const merge = this.#mergeOf(group, base, failures);
+        if (merge !== null && (await this.#writeMerged(merge, base, memo, attempt + 1))) return;
       }
       if (retryable && this.#locksRows && (await this.#writeLocked(group, memo, failures, attempt + 1))) return;
       const fresh = await this.call({ name: "load", sessionId: base.id }, () => this.store.load(base.id));
@@ -168,38 +168,31 @@ export class SessionSaver<TUserId extends UserId> {
   /**
    * The group's changes as one merged update (see {@link SessionStore.mergeUpdate}), where the store
    * can and every pending request's changes allow it: keys set or deleted outright and numbers added,
-   * no updater, no user change or rotation. With `"counters"`, only when a number is added
-   * (`"no-counters"` otherwise). A request whose data cannot be stored is put in `failures` and left
-   * out. Synchronous, so that a save that cannot merge waits for nothing more.
+   * no updater, no user change or rotation; else `null`. A request whose data cannot be stored is
+   * put in `failures` and left out. Synchronous, so that a save that cannot merge waits for nothing more.
    */
-  #mergeOf(
-    group: SessionState<TUserId>[],
-    base: SessionRecord<TUserId>,
-    failures: Map<SessionState<TUserId>, unknown>,
-    when: "counters" | "any",
-  ): MergePlan<TUserId> | "no-counters" | "unmergeable" {
-    if (!this.#mergesData || this.options.conflict !== "merge") return "unmergeable";
+  #mergeOf(group: SessionState<TUserId>[], base: SessionRecord<TUserId>, failures: Map<SessionState<TUserId>, unknown>): MergePlan<TUserId> | null {
+    if (!this.#mergesData || this.options.conflict !== "merge") return null;
     const applied: SessionState<TUserId>[] = [];
     const list: SessionDataChanges[] = [];
     for (const state of pendingOf(group, failures)) {
       try {
         const changes = state.toDataChanges();
-        if (changes === null) return "unmergeable";
+        if (changes === null) return null;
         list.push(changes);
         applied.push(state);
       } catch (error) {
         failures.set(state, error);
       }
     }
-    if (applied.length === 0) return "unmergeable";
+    if (applied.length === 0) return null;
     let changes: SessionDataChanges;
     try {
       changes = combineDataChanges(list);
     } catch {
       // A request adds to a key an earlier one set to a non-number: the replay fails that request alone.
-      return "unmergeable";
+      return null;
     }
-    if (when === "counters" && Object.keys(changes.added).length === 0) return "no-counters";
     const merge = { ...changes, ...this.policy.visit(base), updatedAt: new Date(this.policy.now()), maxDataBytes: applied[0]!.maxDataBytes };
     return { merge, applied };
   }

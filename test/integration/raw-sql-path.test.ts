@@ -373,8 +373,16 @@ describe("TypeORMStore's raw SQL on PostgreSQL", () => {
 
       const store = new TypeORMStore<number, Member>(watched, { entity: MemberSession });
       expect((await store.load(row.id))?.record).toEqual(row);
+      // A merged update returns its row through the query runner too.
+      const now = new Date();
+      const merge = { set: { a: 1 }, deleted: [], added: { n: 2 }, updatedAt: now, lastSeenAt: now, expiresAt: row.expiresAt, maxDataBytes: 1000 };
+      expect(await store.mergeUpdate(row.id, merge)).toEqual({ ...row, data: { ...row.data, a: 1, n: 2 }, version: row.version + 1, updatedAt: now, lastSeenAt: now });
       await store.delete(row.id);
-      expect(seen).toEqual([expect.stringMatching(/^SELECT .* FROM "member_session"/), expect.stringMatching(/^DELETE FROM "member_session"/)]);
+      expect(seen).toEqual([
+        expect.stringMatching(/^SELECT .* FROM "member_session"/),
+        expect.stringMatching(/^UPDATE "member_session" AS s SET/),
+        expect.stringMatching(/^DELETE FROM "member_session"/),
+      ]);
     } finally {
       await quiet.destroy();
       await watched.destroy();

@@ -78,6 +78,19 @@ describe("session.increment()", () => {
     expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ count: 16, name: "Ada", theme: "dark" });
   });
 
+  it("a save of keys set outright takes the version check first, and is merged once it lost", async () => {
+    const { manager, other, writes } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("a", 1)))!;
+    const [first, second] = [await manager.load(token), await other.load(token)];
+    first.set("a", 2);
+    await manager.commit(first);
+    second.set("b", 2);
+    writes.length = 0;
+    await other.commit(second);
+    expect(writes).toEqual(["updateIfVersion:missed", "mergeUpdate:written"]);
+    expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ a: 2, b: 2 });
+  });
+
   it("combines the increments of parallel requests in one process, and of other processes, losing none", async () => {
     const { manager, other } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("start", true)))!;
@@ -101,8 +114,8 @@ describe("session.increment()", () => {
     second.increment("b");
     writes.length = 0;
     await other.commit(second);
-    // Only keys set outright, no counter: a version-checked write first, merged once it lost.
-    expect(writes).toEqual(["updateIfVersion:missed", "mergeUpdate:written"]);
+    // A save with an increment is merged at once, its other keys with it.
+    expect(writes).toEqual(["mergeUpdate:written"]);
     expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ a: 7, b: 8, c: 101 });
 
     const [third, fourth] = [await manager.load(token), await other.load(token)];

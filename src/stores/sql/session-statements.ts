@@ -1,4 +1,5 @@
 import { SESSION_COLUMNS } from "../session-row.js";
+import type { SessionDataChanges } from "../../session-store.js";
 import { SqlSyntax, type SqlDialect } from "./sql-executor.js";
 
 /** A column of the session table, by its property name. */
@@ -39,9 +40,8 @@ export interface SessionStatementsOptions {
  * - `insert`: every column, in `SESSION_COLUMNS` order;
  * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
  * - `touch`: lastSeenAt, expiresAt, id, now, now;
- * - `mergeUpdate`: id, updatedAt, lastSeenAt, expiresAt, now, now, then as JSON text the keys set
- *   (an object), the keys deleted (an array) and the amounts added (an object), then the most bytes
- *   of the merged data's JSON text.
+ * - `mergeUpdate(changes)`: id, updatedAt, lastSeenAt, expiresAt, now, now, the most bytes of the
+ *   merged data's JSON text, then the statement's own `changeParams`.
  */
 export class SessionStatements {
   readonly load: string;
@@ -55,12 +55,8 @@ export class SessionStatements {
   readonly update: string;
   readonly touch: string;
   readonly delete: string;
-  /**
-   * Applies keys set, deleted and added to the row's data as it is, in one statement with no version
-   * check, and returns the row written; `null` where the dialect has no such statement (PostgreSQL
-   * only: MySQL's JSON functions cannot add up a dynamic list of keys in one statement).
-   */
-  readonly mergeUpdate: string | null;
+  /** The merged updates, PostgreSQL only; see {@link mergeUpdate}. */
+  readonly #merges: MergeStatements | null;
 
   constructor(dialect: SqlDialect, table: string, options: SessionStatementsOptions = {}) {
     const sql = new SqlSyntax(dialect);
@@ -93,30 +89,74 @@ export class SessionStatements {
       `UPDATE ${sessions} SET ${column("lastSeenAt")} = ${sql.param(1)}, ${column("expiresAt")} = ${sql.param(2)} ` +
       `WHERE ${column("id")} = ${sql.param(3)} AND ${liveAt(4)}${returning}`;
     this.delete = `DELETE FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}${returning}`;
-    this.mergeUpdate = dialect === "postgres" ? postgresMergeUpdate(sessions, column, select("", "s.")) : null;
+    this.#merges = dialect === "postgres" ? new MergeStatements(sessions, column, select("", "s.")) : null;
+  }
+
+  /**
+   * The statement that applies `changes` (keys deleted, set and added) to the row's data as it is,
+   * with no version check, and returns the row written; `null` where the dialect has none (PostgreSQL
+   * only, for now). The keys are parameters (`changeParams`), never SQL text.
+   */
+  mergeUpdate(changes: SessionDataChanges): { sql: string; changeParams: unknown[] } | null {
+    return this.#merges?.statementFor(changes) ?? null;
   }
 }
 
 /**
- * The merged update on PostgreSQL: `(data - deleted) || set || { key: (data->>key)::numeric + amount }`,
- * computed from the row as it is when the row lock is taken (READ COMMITTED re-evaluates it on the
- * newest row after a wait), so parallel writers' other keys and increments all stay. The merged
- * data's text must fit `$10` bytes: jsonb's text (a space after `:` and `,`) is never shorter than
- * `JSON.stringify`'s, so nothing over the limit gets in.
+ * The merged updates on PostgreSQL, one text per shape of changes (how many keys deleted and added,
+ * whether any set), written once each:
+ * `((data - deleted...) || set)` then `jsonb_set(..., {key}, data->key + amount)` per key added,
+ * computed from the row as it is when its lock is taken (READ COMMITTED re-evaluates it on the newest
+ * row after a wait), so parallel writers' other keys and increments all stay. A key added to must
+ * hold a number or null, and the merged data's text must fit the byte limit: jsonb's text (a space
+ * after `:` and `,`) is never shorter than `JSON.stringify`'s, so nothing over the limit gets in.
  */
-function postgresMergeUpdate(sessions: string, column: (name: SessionColumn) => string, returned: string): string {
-  const data = `s.${column("data")}`;
-  const merged =
-    `(${data} - ARRAY(SELECT jsonb_array_elements_text($8::jsonb))) || $7::jsonb || ` +
-    `COALESCE((SELECT jsonb_object_agg(added.key, added.value::numeric + ` +
-    // Cast only numbers: the condition that refuses other values may be evaluated after this.
-    `CASE WHEN jsonb_typeof(${data} -> added.key) = 'number' THEN (${data} ->> added.key)::numeric ELSE 0 END) ` +
-    `FROM jsonb_each_text($9::jsonb) AS added), '{}'::jsonb)`;
-  return (
-    `UPDATE ${sessions} AS s SET ${column("data")} = ${merged}, ${column("version")} = s.${column("version")} + 1, ` +
-    `${column("updatedAt")} = $2, ${column("lastSeenAt")} = $3, ${column("expiresAt")} = $4 ` +
-    `WHERE s.${column("id")} = $1 AND s.${column("expiresAt")} > $5 AND s.${column("absoluteExpiresAt")} > $6 ` +
-    `AND NOT EXISTS (SELECT 1 FROM jsonb_object_keys($9::jsonb) AS added(key) WHERE jsonb_typeof(${data} -> added.key) NOT IN ('number', 'null')) ` +
-    `AND octet_length((${merged})::text) <= $10::integer RETURNING ${returned}`
-  );
+class MergeStatements {
+  readonly #texts = new Map<string, string>();
+
+  constructor(
+    private readonly sessions: string,
+    private readonly column: (name: SessionColumn) => string,
+    private readonly returned: string,
+  ) {}
+
+  statementFor(changes: SessionDataChanges): { sql: string; changeParams: unknown[] } {
+    const setKeys = Object.keys(changes.set).length > 0;
+    const added = Object.entries(changes.added);
+    const shape = `${changes.deleted.length}/${setKeys}/${added.length}`;
+    let sql = this.#texts.get(shape);
+    if (sql === undefined) this.#texts.set(shape, (sql = this.#text(changes.deleted.length, setKeys, added.length)));
+    const changeParams: unknown[] = [...changes.deleted];
+    if (setKeys) changeParams.push(JSON.stringify(changes.set));
+    for (const [key, amount] of added) changeParams.push(key, amount);
+    return { sql, changeParams };
+  }
+
+  #text(deleted: number, set: boolean, added: number): string {
+    const { column } = this;
+    const data = `s.${column("data")}`;
+    let param = FIXED_MERGE_PARAMS;
+    let merged = data;
+    for (let index = 0; index < deleted; index++) merged = `(${merged} - $${++param}::text)`;
+    if (set) merged = `(${merged} || $${++param}::jsonb)`;
+    const checks: string[] = [];
+    for (let index = 0; index < added; index++) {
+      const key = `$${++param}::text`;
+      const amount = `$${++param}::numeric`;
+      // Cast only numbers: the check that refuses other values may be evaluated after this.
+      const current = `CASE WHEN jsonb_typeof(${data} -> ${key}) = 'number' THEN (${data} ->> ${key})::numeric ELSE 0 END`;
+      merged = `jsonb_set(${merged}, ARRAY[${key}], to_jsonb(${current} + ${amount}))`;
+      checks.push(`COALESCE(jsonb_typeof(${data} -> ${key}), 'null') IN ('number', 'null')`);
+    }
+    return (
+      `UPDATE ${this.sessions} AS s SET ${column("data")} = ${merged}, ${column("version")} = s.${column("version")} + 1, ` +
+      `${column("updatedAt")} = $2, ${column("lastSeenAt")} = $3, ${column("expiresAt")} = $4 ` +
+      `WHERE s.${column("id")} = $1 AND s.${column("expiresAt")} > $5 AND s.${column("absoluteExpiresAt")} > $6 ` +
+      checks.map((check) => `AND ${check} `).join("") +
+      `AND octet_length((${merged})::text) <= $7::integer RETURNING ${this.returned}`
+    );
+  }
 }
+
+/** The parameters every merged update starts with: id, updatedAt, lastSeenAt, expiresAt, now, now, the byte limit. */
+const FIXED_MERGE_PARAMS = 7;

@@ -83,7 +83,8 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
    * database without the statement.
    */
   async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
-    if (this.#statements.mergeUpdate === null) return undefined;
+    const statement = this.#statements.mergeUpdate(merge);
+    if (statement === null) return undefined;
     const now = this.#codec.encode("expiresAt", merge.updatedAt);
     const params = [
       id,
@@ -92,12 +93,10 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
       this.#codec.encode("expiresAt", merge.expiresAt),
       now,
       now,
-      JSON.stringify(merge.set),
-      JSON.stringify(merge.deleted),
-      JSON.stringify(merge.added),
       merge.maxDataBytes,
+      ...statement.changeParams,
     ];
-    const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.mergeUpdate, params);
+    const [row] = await this.#executor.rows<Record<string, unknown>>(statement.sql, params);
     return row === undefined ? null : this.#record(row, "");
   }
 
