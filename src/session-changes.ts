@@ -92,14 +92,18 @@ export class ChangeLog {
 
 /**
  * `current + amount`, where an absent or null `current` counts as 0.
- * @throws SessionDataError when `current` is something other than a number.
+ * @throws SessionDataError when `current` is something other than a number, or the sum is past
+ * `Number.MAX_SAFE_INTEGER` either way (JavaScript would round it; the database would not).
  */
 export function sumOf(key: string, current: unknown, amount: number): number {
-  if (current === undefined || current === null) return amount;
-  if (typeof current !== "number") {
+  if (current !== undefined && current !== null && typeof current !== "number") {
     throw new SessionDataError(`Cannot increment session key "${key}": it holds ${describe(current)}, not a number`, { key });
   }
-  return current + amount;
+  const sum = (current ?? 0) + amount;
+  if (Math.abs(sum) > Number.MAX_SAFE_INTEGER) {
+    throw new SessionDataError(`Cannot increment session key "${key}": the sum would be past Number.MAX_SAFE_INTEGER`, { key });
+  }
+  return sum;
 }
 
 function isAbsolute(change: KeyChange): boolean {

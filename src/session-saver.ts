@@ -13,7 +13,7 @@ import type { StoreOperation } from "./telemetry/store-operation.js";
 /** Runs one store call (with the manager's timeout, error wrapping and telemetry), described by `operation`. */
 export type StoreCaller = <T>(operation: StoreOperation, run: () => Promise<T>) => Promise<T>;
 
-/** Told how many version-checked writes each saved commit took. */
+/** Told how many writes (version-checked, merged or locked) each saved commit took. */
 export interface SaveObserver {
   saved(attempts: number): void;
 }
@@ -168,29 +168,25 @@ export class SessionSaver<TUserId extends UserId> {
   /**
    * The group's changes as one merged update (see {@link SessionStore.mergeUpdate}), where the store
    * can and every pending request's changes allow it: keys set or deleted outright and numbers added,
-   * no updater, no user change or rotation; else `null`. A request whose data cannot be stored is
-   * put in `failures` and left out. Synchronous, so that a save that cannot merge waits for nothing more.
+   * no updater, no user change or rotation; else `null` (also when a request's data cannot be stored
+   * as it is: the replay path decides). Synchronous, so that a save that cannot merge waits for nothing more.
    */
   #mergeOf(group: SessionState<TUserId>[], base: SessionRecord<TUserId>, failures: Map<SessionState<TUserId>, unknown>): MergePlan<TUserId> | null {
     if (!this.#mergesData || this.options.conflict !== "merge") return null;
     const applied: SessionState<TUserId>[] = [];
     const list: SessionDataChanges[] = [];
-    for (const state of pendingOf(group, failures)) {
-      try {
+    let changes: SessionDataChanges;
+    try {
+      for (const state of pendingOf(group, failures)) {
         const changes = state.toDataChanges();
         if (changes === null) return null;
         list.push(changes);
         applied.push(state);
-      } catch (error) {
-        failures.set(state, error);
       }
-    }
-    if (applied.length === 0) return null;
-    let changes: SessionDataChanges;
-    try {
       changes = combineDataChanges(list);
     } catch {
-      // A request adds to a key an earlier one set to a non-number: the replay fails that request alone.
+      // Invalid or too large data, or an add to a key an earlier request set to a non-number: the
+      // replay judges each request on the data it would write (rebased on the others) and fails it alone.
       return null;
     }
     const merge = { ...changes, ...this.policy.visit(base), updatedAt: new Date(this.policy.now()), maxDataBytes: applied[0]!.maxDataBytes };

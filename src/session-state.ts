@@ -186,7 +186,7 @@ export class SessionState<TUserId extends UserId = UserId> {
    * @throws SessionDataError as {@link toStorable}.
    */
   toDataChanges(): SessionDataChanges | null {
-    if (this.rotated || this.userId !== this.record.userId) return null;
+    if (this.rotated || this.userChanged || this.userId !== this.record.userId) return null;
     const changed = this.changedKeys();
     const changes: { set: SessionDataRecord; deleted: string[]; added: Record<string, number> } = { set: {}, deleted: [], added: {} };
     for (const key of new Set([...changed, ...this.changes.keys()])) {

@@ -182,8 +182,10 @@ export interface SessionStore<TUserId extends UserId = UserId, TUser = unknown> 
    * another process wrote to other keys stays), increments its version and writes the metadata:
    * the write of a save whose changes do not depend on what the row holds, which cannot conflict.
    * Resolves the row as written; `null` when nothing was written: the row is gone or expired at
-   * `merge.updatedAt`, a key to add to holds something other than a number or null, or the merged
-   * data would be over `merge.maxDataBytes`; `undefined` when this store cannot merge on its database.
+   * `merge.updatedAt`, a key to add to holds something other than a number or null, a sum would pass
+   * `Number.MAX_SAFE_INTEGER`, or the merged data would be over `merge.maxDataBytes` (by the store's
+   * measure, never shorter than `JSON.stringify`'s); `undefined` when this store cannot merge on its
+   * database.
    */
   mergeUpdate?(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined>;
 

@@ -268,10 +268,14 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
   /**
    * Adds `by` (default 1) to the number at `key`, where absent or null counts as 0, and returns the
    * sum. Parallel requests' increments all count, in this process or others: the saved value is
-   * the stored one plus this request's increments, whatever was saved in the meantime. Where the
-   * store can (PostgreSQL), such a save is one `UPDATE` that adds in the database, so it never
-   * conflicts with another request.
-   * @throws SessionDataError when `by` is not a safe integer or `key` holds something other than a number.
+   * the stored one plus this request's increments, whatever was saved in the meantime. On
+   * PostgreSQL (the stores' raw SQL), a save whose other changes are keys set or deleted is one
+   * `UPDATE` that adds in the database, with no version check to lose. A save that also logs in or
+   * out, rotates the token or ran an updater (`update`, flash messages, namespaces), and every save
+   * under `conflict: "error"`, takes the version-checked path instead, where the increment is
+   * replayed on the fresh value after a conflict.
+   * @throws SessionDataError when `by` is not a safe integer, `key` holds something other than a
+   * number, or the sum would pass `Number.MAX_SAFE_INTEGER`.
    */
   increment<K extends keyof Data & string>(key: K, by = 1): number {
     this.#assertWritable();

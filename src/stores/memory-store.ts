@@ -125,7 +125,7 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
   }
 }
 
-/** `data` with `changes` applied, or `null` when a key to add to holds something other than a number or null. */
+/** `data` with `changes` applied, or `null` when a key to add to holds something other than a number or null, or a sum passes `Number.MAX_SAFE_INTEGER`. */
 function applyDataChanges(data: SessionDataRecord, changes: SessionDataChanges): SessionDataRecord | null {
   const merged: SessionDataRecord = {};
   const define = (key: string, value: unknown) => Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
@@ -134,7 +134,9 @@ function applyDataChanges(data: SessionDataRecord, changes: SessionDataChanges):
   for (const [key, amount] of Object.entries(changes.added)) {
     const current = Object.hasOwn(data, key) ? data[key] : null;
     if (current !== null && typeof current !== "number") return null;
-    define(key, (current ?? 0) + amount);
+    const sum = (current ?? 0) + amount;
+    if (Math.abs(sum) > Number.MAX_SAFE_INTEGER) return null;
+    define(key, sum);
   }
   return merged;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
   SessionManager,
-  type SessionDataChanges,
   type SessionMerge,
   type SessionRecord,
   type SessionStore,
@@ -214,7 +213,7 @@ export function describeStoreContract<TUserId extends UserId>(
       await store.insert(record);
       const at = new Date();
       const expiresAt = new Date(at.getTime() + HOUR);
-      const merge = (changes: Partial<SessionDataChanges>): SessionMerge => ({
+      const merge = (changes: Partial<SessionMerge>): SessionMerge => ({
         set: {},
         deleted: [],
         added: {},
@@ -239,10 +238,17 @@ export function describeStoreContract<TUserId extends UserId>(
       expect(results.map((row) => row!.data.n).sort((a, b) => Number(a) - Number(b))).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
       expect((await store.load(record.id))!.record).toMatchObject({ data: { ...merged, n: 13 }, version: 11 });
 
-      // Adding to a string, or growing past maxDataBytes, writes nothing.
+      // Adding to a string, a sum past Number.MAX_SAFE_INTEGER, or growing past maxDataBytes writes nothing.
       expect(await store.mergeUpdate!(record.id, merge({ added: { keep: 1 }, set: { other: 1 } }))).toBeNull();
+      expect(await store.mergeUpdate!(record.id, merge({ added: { n: Number.MAX_SAFE_INTEGER } }))).toBeNull();
       expect(await store.mergeUpdate!(record.id, merge({ set: { big: "x".repeat(4096) } }))).toBeNull();
       expect((await store.load(record.id))!.record).toMatchObject({ data: { ...merged, n: 13 }, version: 11 });
+      // Any byte limit a manager accepts (up to 2^53), and unusual keys, go through as parameters.
+      const odd = `{"__proto__":1,"it's":2,"a.b":3,"$1":4,"{x}":5}`;
+      const unusual = await store.mergeUpdate!(record.id, merge({ added: JSON.parse(odd), maxDataBytes: Number.MAX_SAFE_INTEGER }));
+      expect(unusual!.data).toEqual(JSON.parse(`${JSON.stringify({ ...merged, n: 13 }).slice(0, -1)},${odd.slice(1)}`));
+      expect(Object.keys(unusual!.data)).toContain("__proto__");
+      expect(unusual!.version).toBe(12);
 
       // A missing row is not created; a row whose idle or absolute expiry passed is not revived.
       const missing = sessionIdOf(generateToken());

@@ -154,6 +154,63 @@ describe("session.increment()", () => {
     expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ count: 1, note: "x".repeat(150) });
   });
 
+  it("refuses a sum past Number.MAX_SAFE_INTEGER, here and when replayed on another process's value", async () => {
+    const { manager, other } = setup();
+    const session = manager.create();
+    session.set("n", Number.MAX_SAFE_INTEGER - 1);
+    expect(session.increment("n")).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => session.increment("n")).toThrow("past Number.MAX_SAFE_INTEGER");
+    const token = (await simulateRequest(manager, null, (s) => s.set("n", 0)))!;
+    const [first, second] = [await manager.load(token), await other.load(token)];
+    first.set("n", Number.MAX_SAFE_INTEGER);
+    await manager.commit(first);
+    second.increment("n");
+    await expect(other.commit(second)).rejects.toMatchObject({ name: "SessionDataError", key: "n" });
+  });
+
+  it('takes the version-checked path under conflict: "error": a parallel increment is a ConflictError, not merged', async () => {
+    const { manager, other, writes } = setup({ conflict: "error" });
+    const token = (await simulateRequest(manager, null, (s) => s.set("count", 1)))!;
+    const [first, second] = [await manager.load(token), await other.load(token)];
+    first.increment("count");
+    await manager.commit(first);
+    second.increment("count");
+    writes.length = 0;
+    await expect(other.commit(second)).rejects.toMatchObject({ code: "SESSION_CONFLICT" });
+    expect(writes).toEqual(["updateIfVersion:missed"]);
+    expect((await manager.load(token)).get("count")).toBe(2);
+  });
+
+  it("takes the version-checked path when the save also sets the user, so the user is written as the replay would", async () => {
+    const { manager, other, writes } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.setUser(1)))!;
+    const [first, second] = [await manager.load(token), await other.load(token)];
+    await first.clearUser({ rotate: false });
+    await manager.commit(first);
+    await second.setUser(1, { rotate: false });
+    second.increment("count");
+    writes.length = 0;
+    await other.commit(second);
+    expect(writes[0]).toBe("updateIfVersion:missed");
+    expect(writes).not.toContain("mergeUpdate:written");
+    const after = await manager.load(token);
+    expect([after.userId, after.get("count")]).toEqual([1, 1]);
+  });
+
+  it("judges queued requests' data as the replay does: a request fits once the one before it freed space", async () => {
+    const { manager, writes } = setup({ maxDataBytes: 200 });
+    const token = (await simulateRequest(manager, null, (s) => s.set("big", "x".repeat(120)).set("list", [])))!;
+    const [first, second] = [await manager.load(token), await manager.load(token)];
+    first.delete("big");
+    // The second request, queued behind the first, would be over the limit on the data it loaded.
+    (second.data.list as string[]).push("y".repeat(100));
+    second.increment("n");
+    writes.length = 0;
+    await Promise.all([manager.commit(first), manager.commit(second)]);
+    expect(Object.fromEntries((await manager.load(token)).entries())).toEqual({ list: ["y".repeat(100)], n: 1 });
+    expect(writes.every((write) => write.endsWith(":written"))).toBe(true);
+  });
+
   it("drops the increments of a session deleted or expired meanwhile, without reviving it", async () => {
     const { manager, other } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("count", 1)))!;

@@ -108,8 +108,10 @@ export class SessionStatements {
  * `((data - deleted...) || set)` then `jsonb_set(..., {key}, data->key + amount)` per key added,
  * computed from the row as it is when its lock is taken (READ COMMITTED re-evaluates it on the newest
  * row after a wait), so parallel writers' other keys and increments all stay. A key added to must
- * hold a number or null, and the merged data's text must fit the byte limit: jsonb's text (a space
- * after `:` and `,`) is never shorter than `JSON.stringify`'s, so nothing over the limit gets in.
+ * hold a number or null, and the sum must stay a safe integer, as in JavaScript. The merged data's
+ * jsonb text must fit the byte limit: that text (a space after every `:` and `,`) is never shorter
+ * than `JSON.stringify`'s, so nothing over the limit gets in, but it can be a third longer (small
+ * numbers in arrays), so data near the limit is refused here and saved by the version-checked path.
  */
 class MergeStatements {
   readonly #texts = new Map<string, string>();
@@ -134,7 +136,8 @@ class MergeStatements {
 
   #text(deleted: number, set: boolean, added: number): string {
     const { column } = this;
-    const data = `s.${column("data")}`;
+    // Read as jsonb whatever the column's type (jsonb, json, or JSON text): the result is assigned back as that type.
+    const data = `(s.${column("data")})::jsonb`;
     let param = FIXED_MERGE_PARAMS;
     let merged = data;
     for (let index = 0; index < deleted; index++) merged = `(${merged} - $${++param}::text)`;
@@ -147,13 +150,14 @@ class MergeStatements {
       const current = `CASE WHEN jsonb_typeof(${data} -> ${key}) = 'number' THEN (${data} ->> ${key})::numeric ELSE 0 END`;
       merged = `jsonb_set(${merged}, ARRAY[${key}], to_jsonb(${current} + ${amount}))`;
       checks.push(`COALESCE(jsonb_typeof(${data} -> ${key}), 'null') IN ('number', 'null')`);
+      checks.push(`abs(${current} + ${amount}) <= ${Number.MAX_SAFE_INTEGER}`);
     }
     return (
       `UPDATE ${this.sessions} AS s SET ${column("data")} = ${merged}, ${column("version")} = s.${column("version")} + 1, ` +
       `${column("updatedAt")} = $2, ${column("lastSeenAt")} = $3, ${column("expiresAt")} = $4 ` +
       `WHERE s.${column("id")} = $1 AND s.${column("expiresAt")} > $5 AND s.${column("absoluteExpiresAt")} > $6 ` +
       checks.map((check) => `AND ${check} `).join("") +
-      `AND octet_length((${merged})::text) <= $7::integer RETURNING ${this.returned}`
+      `AND octet_length((${merged})::text) <= $7::bigint RETURNING ${this.returned}`
     );
   }
 }
