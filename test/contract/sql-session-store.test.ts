@@ -8,7 +8,7 @@ import type { SqlExecutor } from "../../src/stores/sql/sql-executor.js";
 import { SqlSessionStore } from "../../src/stores/sql/sql-session-store.js";
 import { createMariaDbTestDatabase, type MariaDbTestDatabase } from "../support/mariadb.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { describeStoreContract, type StoreFixture } from "./store-contract.js";
+import { describeStoreContract, makeRecord, type StoreFixture } from "./store-contract.js";
 import { prismaFixtures } from "./store-fixtures.js";
 
 let postgres: TestDatabase;
@@ -70,3 +70,30 @@ describeStoreContract("SqlSessionStore on MariaDB, mysql2 (int user ids)", "int"
 
 const mariadbDriver = sqlFixtures(() => mariadb.prisma, () => openMysqlExecutor(mariadb.url, { ...MYSQL_POOL, driver: "mariadb" }));
 describeStoreContract("SqlSessionStore on MariaDB, mariadb driver (string user ids)", "string", mariadbDriver.string);
+
+describe("merged updates on a data column that is not jsonb", () => {
+  it.each(["json", "text"])("apply keys set, deleted and added to a %s column, which keeps its type", async (type) => {
+    const executor = await openPgExecutor(postgres.url, POOL);
+    executors.push(executor);
+    const table = `Session_${type}`;
+    await executor.run(`CREATE TABLE "${table}" (LIKE "Session" INCLUDING DEFAULTS)`, []);
+    await executor.run(`ALTER TABLE "${table}" ALTER COLUMN "data" TYPE ${type} USING "data"::${type}`, []);
+    const store = new SqlSessionStore<number>(executor, table);
+    const record = makeRecord<number>({ data: { n: 1, gone: true, keep: "x" } });
+    await store.insert(record);
+    const now = new Date();
+    const merged = await store.mergeUpdate(record.id, {
+      set: { s: [1] },
+      deleted: ["gone"],
+      added: { n: 2 },
+      updatedAt: now,
+      lastSeenAt: now,
+      expiresAt: record.expiresAt,
+      maxDataBytes: 1000,
+    });
+    expect(merged).toEqual({ ...record, data: { n: 3, keep: "x", s: [1] }, version: 1, updatedAt: now, lastSeenAt: now });
+    expect((await store.load(record.id))!.record).toEqual(merged);
+    const [{ column }] = await executor.rows<{ column: string }>(`SELECT pg_typeof("data")::text AS "column" FROM "${table}"`, []);
+    expect(column).toBe(type);
+  });
+});
