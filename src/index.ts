@@ -12,7 +12,7 @@ export type { ClearTokenAction, KeepTokenAction, SetTokenAction, TokenAction } f
 export type { SessionEvents } from "./session-events.js";
 export type { Clock, ResolvedOptions, SessionManagerOptions } from "./session-manager-options.js";
 export { Session } from "./session.js";
-export type { ClearUserOptions, SessionData, SetUserOptions } from "./session.js";
+export type { ClearUserOptions, CountableKey, SessionData, SetUserOptions } from "./session.js";
 export type { DictSession, Updater } from "./dict-session.js";
 export type {
   IterateOptions,

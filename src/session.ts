@@ -21,6 +21,12 @@ export interface SessionData {
   [key: string]: unknown;
 }
 
+/**
+ * `K` where `Data` lets key `K` hold a number (declared `number`, optionally null or undefined, or
+ * not declared at all), else `never`: what {@link Session.increment} accepts.
+ */
+export type CountableKey<Data, K extends keyof Data> = unknown extends Data[K] ? K : NonNullable<Data[K]> extends number ? K : never;
+
 /** What a session needs from its manager. */
 export interface SessionContext<TUser, TUserId extends UserId> {
   loadUser(userId: TUserId): Promise<TUser | null>;
@@ -277,7 +283,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
    * @throws SessionDataError when `by` is not a safe integer, `key` holds something other than a
    * number, or the sum would pass `Number.MAX_SAFE_INTEGER`.
    */
-  increment<K extends keyof Data & string>(key: K, by = 1): number {
+  increment<K extends keyof Data & string>(key: K & CountableKey<Data, K>, by = 1): number {
     this.#assertWritable();
     assertPlainKey(key);
     if (!Number.isSafeInteger(by)) throw new SessionDataError(`increment() adds a safe integer; got ${String(by)}`, { key });

@@ -93,7 +93,7 @@ describe("merged updates on a data column that is not jsonb", () => {
     });
     expect(merged).toEqual({ ...record, data: { n: 3, keep: "x", s: [1] }, version: 1, updatedAt: now, lastSeenAt: now });
     expect((await store.load(record.id))!.record).toEqual(merged);
-    const [{ column }] = await executor.rows<{ column: string }>(`SELECT pg_typeof("data")::text AS "column" FROM "${table}"`, []);
-    expect(column).toBe(type);
+    const rows = await executor.rows<{ column: string }>(`SELECT pg_typeof("data")::text AS "column" FROM "${table}"`, []);
+    expect(rows).toEqual([{ column: type }]);
   });
 });

@@ -44,6 +44,11 @@ app.get("/", async (req, res) => {
   req.session.data.cart.push("apple");
   // @ts-expect-error views is declared a number
   req.session.set("views", "many");
+  const counted = req.session.increment("views");
+  assertType<Equal<typeof counted, number>>();
+  req.session.increment("undeclared", 2);
+  // @ts-expect-error the cart is no number
+  req.session.increment("cart");
   // @ts-expect-error the cart holds strings
   req.session.data.cart.push(42);
   // @ts-expect-error User.id is an Int: a string id cannot log in
