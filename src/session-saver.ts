@@ -178,9 +178,9 @@ export class SessionSaver<TUserId extends UserId> {
     let changes: SessionDataChanges;
     try {
       for (const state of pendingOf(group, failures)) {
-        const changes = state.toDataChanges();
-        if (changes === null) return null;
-        list.push(changes);
+        const stateChanges = state.toDataChanges();
+        if (stateChanges === null) return null;
+        list.push(stateChanges);
         applied.push(state);
       }
       changes = combineDataChanges(list);
