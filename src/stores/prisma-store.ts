@@ -234,16 +234,24 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     return count > 0;
   }
 
-  /** On PostgreSQL and MySQL/MariaDB through the raw-SQL path, in an interactive `$transaction`; elsewhere `undefined`. */
+  /**
+   * On PostgreSQL and MySQL/MariaDB through the raw-SQL path, in an interactive `$transaction`;
+   * elsewhere `undefined`, but `false` (nothing written) while the database has not answered which it is.
+   */
   async updateLocked(id: string, change: LockedChange<TUserId>): Promise<boolean | undefined> {
     const raw = await this.#rawSqlRows();
-    return raw === null ? undefined : raw.rows.updateLocked(id, change);
+    if (raw !== null) return raw.rows.updateLocked(id, change);
+    return this.#rawSqlUnknown() ? false : undefined;
   }
 
-  /** On PostgreSQL through the raw-SQL path, one `UPDATE ... RETURNING`; elsewhere `undefined`. */
+  /**
+   * On PostgreSQL through the raw-SQL path, one `UPDATE ... RETURNING`; elsewhere `undefined`, but
+   * `null` (nothing written) while the database has not answered which it is.
+   */
   async mergeUpdate(id: string, merge: SessionMerge): Promise<SessionRecord<TUserId> | null | undefined> {
     const raw = await this.#rawSqlRows();
-    return raw === null ? undefined : raw.rows.mergeUpdate(id, merge);
+    if (raw !== null) return raw.rows.mergeUpdate(id, merge);
+    return this.#rawSqlUnknown() ? null : undefined;
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
@@ -312,6 +320,15 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
       where: { id: { in: rows.map((row: { id: string }) => row.id) }, expiresAt: { lte: now } },
     });
     return count;
+  }
+
+  /**
+   * Whether the raw-SQL path may still be taken: the database did not answer when asked, so this call
+   * went through the model API and the next one asks again. Optional writes answer "not written" then,
+   * rather than "never on this store".
+   */
+  #rawSqlUnknown(): boolean {
+    return this.#rawSql && this.#rawSqlPath === undefined;
   }
 
   /** The raw-SQL path, once found out; `null` for the model API. */

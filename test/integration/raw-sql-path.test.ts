@@ -188,6 +188,29 @@ describe("PrismaStore's raw SQL on PostgreSQL", () => {
     }
   });
 
+  it("merges and locks once a database that did not answer at first does: the manager is not told it never can", async () => {
+    let down = true;
+    const client = new Proxy(database.prisma, {
+      get(target, property) {
+        if (property === "$queryRawUnsafe" && down) return () => Promise.reject(new Error("connect ECONNREFUSED"));
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const store = new PrismaStore<number>(client);
+    const now = new Date();
+    const merge = { set: {}, deleted: [], added: { n: 1 }, updatedAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + HOUR), maxDataBytes: 1000 };
+    const row = record(null);
+    await store.insert(row);
+    // Not written, not refused for good: the manager saves this one another way and tries again next time.
+    expect(await store.mergeUpdate(row.id, merge)).toBeNull();
+    expect(await store.updateLocked(row.id, () => null)).toBe(false);
+    down = false;
+    expect(await store.mergeUpdate(row.id, merge)).toMatchObject({ data: { cart: [1, 2], n: 1 }, version: 1 });
+    await store.delete(row.id);
+    expect(await new PrismaStore<number>(database.prisma, { rawSql: false }).mergeUpdate(row.id, merge)).toBeUndefined();
+  });
+
   it("sends everything through the model API with rawSql: false", async () => {
     const { client, calls } = countingClient(database.prisma);
     const { id } = await database.prisma.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } });
