@@ -2,6 +2,7 @@ import { SessionDataError } from "./errors.js";
 import type { SessionState } from "./session-state.js";
 import type { UserId } from "./session-store.js";
 import type { Updater } from "./dict-session.js";
+import { defineKey } from "./define-key.js";
 
 /** Keys starting with this are the library's (namespaces, flash messages). */
 export const RESERVED_PREFIX = "$";
@@ -36,9 +37,7 @@ export function own<T>(object: Record<string, T>, key: string): T | undefined {
 /** A copy of `object` with `key` set to `value`, or removed when `value` is undefined. */
 export function withKey<T>(object: Record<string, T>, key: string, value: T | undefined): Record<string, T> {
   const copy: Record<string, T> = {};
-  const define = (name: string, entry: T) =>
-    Object.defineProperty(copy, name, { value: entry, enumerable: true, writable: true, configurable: true });
-  for (const [name, existing] of Object.entries(object)) if (name !== key) define(name, existing);
-  if (value !== undefined) define(key, value);
+  for (const [name, existing] of Object.entries(object)) if (name !== key) defineKey(copy, name, existing);
+  if (value !== undefined) defineKey(copy, key, value);
   return copy;
 }

@@ -2,6 +2,7 @@ import { canonicalJson } from "./canonical-json.js";
 import { SessionDataError } from "./errors.js";
 import { serializeJsonValue } from "./json-value.js";
 import { ChangeLog, type KeyChange } from "./session-changes.js";
+import { defineKey } from "./define-key.js";
 import type { SessionDataChanges, SessionDataRecord, SessionRecord, UserId } from "./session-store.js";
 
 /** A login or logout, reported by the manager once the session is saved. */
@@ -278,7 +279,3 @@ function toObject(data: Map<string, unknown>): SessionDataRecord {
   return object;
 }
 
-/** `object[key] = value` as an own property, even for `__proto__`. */
-function defineKey(object: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-}

@@ -12,6 +12,7 @@ import {
   type StoreCapabilities,
   type UserId,
 } from "../session-store.js";
+import { defineKey } from "../define-key.js";
 
 /**
  * Keeps sessions in this process's memory: for tests and single-process development. Not
@@ -128,15 +129,14 @@ export class MemoryStore<TUserId extends UserId = UserId, TUser = unknown> imple
 /** `data` with `changes` applied, or `null` when a key to add to holds something other than a number or null, or a sum passes `Number.MAX_SAFE_INTEGER`. */
 function applyDataChanges(data: SessionDataRecord, changes: SessionDataChanges): SessionDataRecord | null {
   const merged: SessionDataRecord = {};
-  const define = (key: string, value: unknown) => Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
-  for (const [key, value] of Object.entries(data)) if (!changes.deleted.includes(key)) define(key, value);
-  for (const [key, value] of Object.entries(changes.set)) define(key, value);
+  for (const [key, value] of Object.entries(data)) if (!changes.deleted.includes(key)) defineKey(merged, key, value);
+  for (const [key, value] of Object.entries(changes.set)) defineKey(merged, key, value);
   for (const [key, amount] of Object.entries(changes.added)) {
     const current = Object.hasOwn(data, key) ? data[key] : null;
     if (current !== null && typeof current !== "number") return null;
     const sum = (current ?? 0) + amount;
     if (Math.abs(sum) > Number.MAX_SAFE_INTEGER) return null;
-    define(key, sum);
+    defineKey(merged, key, sum);
   }
   return merged;
 }
