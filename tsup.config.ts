@@ -33,8 +33,7 @@ const common: Options = {
   sourcemap: false,
   // Declarations for the library entries only (.d.ts for ESM, .d.cts for CommonJS).
   dts: { entry },
-  // tsconfig has emitDecoratorMetadata, so tsup compiles with @swc/core, which emits the decorator
-  // metadata esbuild does not; sessionrow's own Nest classes inject with explicit tokens regardless.
+  // tsconfig.build.json turns emitDecoratorMetadata off, so tsup compiles with esbuild alone (see there).
 };
 
 export default defineConfig([
