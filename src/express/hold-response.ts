@@ -21,62 +21,85 @@ export function holdResponseUntil(
   beforeSend: () => Promise<void> | void,
   onError: (error: unknown) => void,
 ): void {
+  const hold = new ResponseHold(res, beforeSend, onError);
   const patched = res as unknown as PatchedResponse;
-  const { writeHead, write, end, flushHeaders } = patched;
-  /** `idle` until the first send, `holding` while `beforeSend` runs, `done` once it has finished. */
-  let phase: "idle" | "holding" | "done" = "idle";
-  const held: { method: HeldMethod; args: unknown[] }[] = [];
+  patched.writeHead = (...args) => hold.send("writeHead", args);
+  patched.write = (...args) => hold.send("write", args);
+  patched.end = (...args) => hold.send("end", args);
+  patched.flushHeaders = (...args) => hold.send("flushHeaders", args);
+}
 
-  function restore(): void {
-    phase = "done";
-    patched.writeHead = writeHead;
-    patched.write = write;
-    patched.end = end;
-    patched.flushHeaders = flushHeaders;
+/**
+ * One response's hold. A class rather than closures: this runs on every request, and its methods
+ * are shared instead of being created (and, in builds that keep function names, named) per request.
+ */
+class ResponseHold {
+  /** `idle` until the first send, `holding` while `beforeSend` runs, `done` once it has finished. */
+  #phase: "idle" | "holding" | "done" = "idle";
+  #held: { method: HeldMethod; args: unknown[] }[] | undefined;
+  readonly #res: ServerResponse;
+  readonly #original: PatchedResponse;
+  readonly #beforeSend: () => Promise<void> | void;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(res: ServerResponse, beforeSend: () => Promise<void> | void, onError: (error: unknown) => void) {
+    const { writeHead, write, end, flushHeaders } = res as unknown as PatchedResponse;
+    this.#res = res;
+    this.#original = { writeHead, write, end, flushHeaders };
+    this.#beforeSend = beforeSend;
+    this.#onError = onError;
   }
-  function originalOf(method: HeldMethod): Method {
-    return method === "writeHead" ? writeHead : method === "write" ? write : method === "end" ? end : flushHeaders;
-  }
-  function fail(error: unknown): void {
-    restore();
-    held.length = 0;
-    for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
-    res.setHeader("Cache-Control", "no-store");
-    onError(error);
-  }
-  function replay(): void {
-    restore();
-    for (const call of held.splice(0)) originalOf(call.method).apply(res, call.method === "writeHead" ? mergeWriteHeadHeaders(res, call.args) : call.args);
-  }
-  function send(method: HeldMethod, args: unknown[]): unknown {
+
+  send(method: HeldMethod, args: unknown[]): unknown {
+    const res = this.#res;
     // A reference to a patched method taken before the hold ended (another middleware's wrapper) still calls it.
-    if (phase === "done") return originalOf(method).apply(res, args);
+    if (this.#phase === "done") return this.#original[method].apply(res, args);
     const heldValue = method === "write" ? true : method === "flushHeaders" ? undefined : res;
-    if (phase === "holding") {
-      held.push({ method, args });
+    if (this.#phase === "holding") {
+      this.#held!.push({ method, args });
       return heldValue;
     }
     let waiting: Promise<void> | void;
     try {
-      waiting = beforeSend();
+      waiting = this.#beforeSend();
     } catch (error) {
       // Failed before anything was sent: held like a rejection, so the route's later calls are dropped too.
       waiting = Promise.reject(error);
     }
     if (waiting === undefined) {
-      restore();
-      return originalOf(method).apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
+      this.#restore();
+      return this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
     }
-    phase = "holding";
-    held.push({ method, args });
-    waiting.then(replay, fail);
+    this.#phase = "holding";
+    this.#held = [{ method, args }];
+    waiting.then(
+      () => this.#replay(),
+      (error: unknown) => this.#fail(error),
+    );
     return heldValue;
   }
 
-  patched.writeHead = (...args) => send("writeHead", args);
-  patched.write = (...args) => send("write", args);
-  patched.end = (...args) => send("end", args);
-  patched.flushHeaders = (...args) => send("flushHeaders", args);
+  #restore(): void {
+    this.#phase = "done";
+    Object.assign(this.#res, this.#original);
+  }
+
+  #replay(): void {
+    this.#restore();
+    const res = this.#res;
+    for (const { method, args } of this.#held!.splice(0)) {
+      this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#restore();
+    this.#held!.length = 0;
+    const res = this.#res;
+    for (const header of ROUTE_ONLY_HEADERS) res.removeHeader(header);
+    res.setHeader("Cache-Control", "no-store");
+    this.#onError(error);
+  }
 }
 
 /**

@@ -57,34 +57,64 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   const transport = nodeTransport(options);
   const warnInsecure = insecureRequestWarning(transport);
   return (req, res, next) => {
-    const loadOptions: LoadOptions = {
-      readOnly: options.readOnly?.(req) ?? false,
-      ipAddress: (req as { ip?: string }).ip ?? req.socket?.remoteAddress ?? null,
-      userAgent: req.headers["user-agent"] ?? null,
-      ...(transport.channel === undefined ? {} : { channel: transport.channel }),
-    };
+    const loadOptions = new RequestLoadOptions(req, options.readOnly?.(req) ?? false, transport.channel);
     loadSession(manager, transport.getToken(req), req, transport.cookie ? options.adoptExpressSession : undefined, loadOptions).then(
       ({ session, headers }) => {
         (req as { session?: unknown }).session = session;
-        const send = (action: TokenAction) => {
-          if (action.type === "set") warnInsecure(req);
-          transport.apply(res, action);
-          for (const [name, value] of headers) appendHeader(res, name, value);
-        };
         holdResponseUntil(
           res,
           () => {
             // A commit that writes nothing sends the response at once; one that writes holds it until saved.
             const action = manager.commitWithoutWaiting?.(session) ?? manager.commit(session);
-            return action instanceof Promise ? action.then(send) : send(action);
+            if (!(action instanceof Promise)) return applyTokenAction(transport, warnInsecure, req, res, action, headers);
+            return action.then((saved) => applyTokenAction(transport, warnInsecure, req, res, saved, headers));
           },
           next,
         );
         next();
       },
-      (error: unknown) => next(error),
+      next,
     );
   };
+}
+
+/** Puts a commit's token action and any extra headers (an adopted session's) on the response. */
+function applyTokenAction(
+  transport: NodeTransport,
+  warnInsecure: (req: IncomingMessage) => void,
+  req: IncomingMessage,
+  res: ServerResponse,
+  action: TokenAction,
+  headers: readonly ResponseHeader[],
+): void {
+  if (action.type === "set") warnInsecure(req);
+  transport.apply(res, action);
+  for (const [name, value] of headers) appendHeader(res, name, value);
+}
+
+/**
+ * A request's load options. The client's address and User-Agent are read when a new session records
+ * them, not on every request: Express's `req.ip` parses `X-Forwarded-For` through the trust-proxy
+ * setting, a cost a stored session's request does not need to pay.
+ */
+class RequestLoadOptions implements LoadOptions {
+  readonly readOnly: boolean;
+  readonly channel: string | undefined;
+  readonly #req: IncomingMessage;
+
+  constructor(req: IncomingMessage, readOnly: boolean, channel: string | undefined) {
+    this.#req = req;
+    this.readOnly = readOnly;
+    this.channel = channel;
+  }
+
+  get ipAddress(): string | null {
+    return (this.#req as { ip?: string }).ip ?? this.#req.socket?.remoteAddress ?? null;
+  }
+
+  get userAgent(): string | null {
+    return this.#req.headers["user-agent"] ?? null;
+  }
 }
 
 /**
@@ -108,18 +138,30 @@ function insecureRequestWarning(transport: NodeTransport): (req: IncomingMessage
 }
 
 /** The request's session, adopted from an express-session cookie when configured and no sessionrow token came. */
-async function loadSession<Data extends object, TUser, TUserId extends UserId>(
+function loadSession<Data extends object, TUser, TUserId extends UserId>(
   manager: SessionLifecycle<Data, TUser, TUserId>,
   token: string | readonly string[] | undefined,
   req: IncomingMessage,
   adoption: ExpressSessionAdoption | undefined,
   options: LoadOptions,
-): Promise<{ session: Session<Data, TUser, TUserId>; headers: ResponseHeader[] }> {
-  if (token === undefined && adoption !== undefined && !options.readOnly) {
-    const adopted = await adoptExpressSession(manager, req.headers, adoption, options);
-    if (adopted !== null) return adopted;
-  }
-  return { session: await manager.load(token, options), headers: [] };
+): Promise<{ session: Session<Data, TUser, TUserId>; headers: readonly ResponseHeader[] }> {
+  if (token === undefined && adoption !== undefined && !options.readOnly) return loadAdopted(manager, req, adoption, options);
+  return manager.load(token, options).then(withoutHeaders);
+}
+
+const NO_HEADERS: readonly ResponseHeader[] = [];
+
+function withoutHeaders<S>(session: S): { session: S; headers: readonly ResponseHeader[] } {
+  return { session, headers: NO_HEADERS };
+}
+
+async function loadAdopted<Data extends object, TUser, TUserId extends UserId>(
+  manager: SessionLifecycle<Data, TUser, TUserId>,
+  req: IncomingMessage,
+  adoption: ExpressSessionAdoption,
+  options: LoadOptions,
+): Promise<{ session: Session<Data, TUser, TUserId>; headers: readonly ResponseHeader[] }> {
+  return (await adoptExpressSession(manager, req.headers, adoption, options)) ?? withoutHeaders(await manager.load(undefined, options));
 }
 
 /** A transport as the middleware uses it: the token from a Node request, an action onto a Node response. */

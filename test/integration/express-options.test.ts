@@ -469,6 +469,28 @@ describe("Express middleware options over HTTP", () => {
     });
   });
 
+  describe("client info", () => {
+    it("records the address (through Express's trust proxy) and User-Agent of the request that creates a session, and reads no address later", async () => {
+      const sessions = new SessionManager(new MemoryStore(), { secret });
+      const app = createApp(sessions.express());
+      app.set("trust proxy", true);
+      let ipReads = 0;
+      const ip = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(app.request), "ip")!;
+      Object.defineProperty(app.request, "ip", {
+        get(this: unknown) {
+          ipReads++;
+          return ip.get!.call(this) as unknown;
+        },
+      });
+      const cookie = sessionCookie((await request(app).get("/set/colour?value=blue").set("X-Forwarded-For", "203.0.113.8").set("User-Agent", "agent/2")).headers);
+      expect(ipReads).toBe(1);
+      const id = (await request(app).get("/info").set("Cookie", cookie).set("X-Forwarded-For", "198.51.100.1")).body.id as string;
+      expect(ipReads).toBe(1); // a stored session's request has no use for the address
+      const record = await sessions.store.load(id);
+      expect(record?.record).toMatchObject({ ipAddress: "203.0.113.8", userAgent: "agent/2" });
+    });
+  });
+
   describe("tokens that lead nowhere", () => {
     it("answers a tampered cookie with a clearing cookie and no store call", async () => {
       const { store, calls } = countingStore(new PrismaStore<number>(db.prisma));
