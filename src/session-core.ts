@@ -37,6 +37,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   readonly #saver: SessionSaver<TUserId>;
   readonly #call: StoreCaller;
   readonly #context: SessionContext<TUser, TUserId>;
+  readonly #loadOptions: { withUser: boolean };
 
   /**
    * @param store where sessions are persisted (a `PrismaStore`, `TypeORMStore`, `MemoryStore`, or your own).
@@ -48,6 +49,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     this.options = resolved;
     this.#signer = new TokenSigner(secrets);
     this.#policy = new SessionPolicy<TUserId>(resolved);
+    this.#loadOptions = Object.freeze({ withUser: resolved.preloadUser });
     const telemetry = options.telemetry && new SessionTelemetry(options.telemetry, () => store.database, store.describeDatabase?.());
     // Without telemetry a store call is exactly what it was before it existed: no span, no clock read.
     this.#call = telemetry
@@ -92,7 +94,8 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
    * @throws SessionStoreError when the store fails.
    */
   async load(signedToken: string | readonly string[] | null | undefined, options: LoadOptions = {}): Promise<Session<Data, TUser, TUserId>> {
-    const presented = typeof signedToken === "string" ? [signedToken] : (signedToken ?? []);
+    if (typeof signedToken === "string") return this.#loadOne(signedToken, options);
+    const presented = signedToken ?? [];
     const tokens: string[] = [];
     for (const candidate of presented) {
       const token = this.#signer.verify(candidate, options.channel);
@@ -150,10 +153,11 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   commitWithoutWaiting(session: Session<Data, TUser, TUserId>): TokenAction | Promise<TokenAction> {
     const state = sessionState(session);
     state.sealed = true;
-    const tokenAction = () => this.#policy.tokenAction(state, (token) => this.#signer.sign(token, state.channel));
-    if (this.#policy.shouldSave(state, session.readOnly)) return this.#saver.save(state).then(tokenAction);
-    if (!session.readOnly && state.stored && this.#policy.shouldTouch(state.record)) return this.#saver.touch(state).then(tokenAction);
-    return tokenAction();
+    if (this.#policy.shouldSave(state, session.readOnly)) return this.#saver.save(state).then(() => this.#policy.tokenAction(state, this.#signer));
+    if (!session.readOnly && state.stored && this.#policy.shouldTouch(state.record)) {
+      return this.#saver.touch(state).then(() => this.#policy.tokenAction(state, this.#signer));
+    }
+    return this.#policy.tokenAction(state, this.#signer);
   }
 
   /**
@@ -260,10 +264,18 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     return `${this.constructor.name} ${inspect(this.toJSON())}`;
   }
 
+  /** {@link load} of a single value, the usual case, without the arrays several values need. */
+  async #loadOne(signedToken: string, options: LoadOptions): Promise<Session<Data, TUser, TUserId>> {
+    const token = this.#signer.verify(signedToken, options.channel);
+    if (token === null) return this.#fresh(options, true);
+    const stored = await this.#loadStored(token, options);
+    return typeof stored === "string" ? this.#fresh(options, stored === "expired") : stored;
+  }
+
   /** The live session stored under `token`, else whether there is none or it expired (an expired row is deleted unless read-only). */
   async #loadStored(token: string, options: LoadOptions): Promise<Session<Data, TUser, TUserId> | "missing" | "expired"> {
     const id = sessionIdOf(token);
-    const loaded = await this.#call({ name: "load", sessionId: id }, () => this.store.load(id, { withUser: this.options.preloadUser }));
+    const loaded = await this.#call({ name: "load", sessionId: id }, () => this.store.load(id, this.#loadOptions));
     if (loaded === null) return "missing";
     const { record } = loaded;
     if (this.#policy.isExpired(record)) {
@@ -285,10 +297,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
 
   #wrap(state: SessionState<TUserId>, options: LoadOptions, user?: TUser | null): Session<Data, TUser, TUserId> {
     state.channel = options.channel;
-    return new Session<Data, TUser, TUserId>(state, this.#context, {
-      ...(options.readOnly === undefined ? {} : { readOnly: options.readOnly }),
-      ...(user === undefined ? {} : { user }),
-    });
+    return new Session<Data, TUser, TUserId>(state, this.#context, { readOnly: options.readOnly ?? false, user });
   }
 
   async #destroyState(state: SessionState<TUserId>): Promise<void> {

@@ -2,7 +2,7 @@ import type { ResolvedOptions } from "./session-manager-options.js";
 import { SessionState } from "./session-state.js";
 import { isExpired, type SessionRecord, type SessionTouch, type UserId } from "./session-store.js";
 import type { TokenAction } from "./token-action.js";
-import { generateToken, sessionIdOf } from "./token.js";
+import { generateToken, sessionIdOf, type TokenSigner } from "./token.js";
 
 /** Client details recorded with a new session. */
 export interface ClientInfo {
@@ -116,8 +116,8 @@ export class SessionPolicy<TUserId extends UserId> {
    * was issued (a new session saved, a rotation saved), clear it when the client's token is dead and
    * no session replaced it, else leave it.
    */
-  tokenAction(state: SessionState<TUserId>, sign: (token: string) => string): TokenAction {
-    if (state.tokenIssued) return { type: "set", token: sign(state.token), expiresAt: state.record.absoluteExpiresAt };
+  tokenAction(state: SessionState<TUserId>, signer: TokenSigner): TokenAction {
+    if (state.tokenIssued) return { type: "set", token: signer.sign(state.token, state.channel), expiresAt: state.record.absoluteExpiresAt };
     if (state.tokenCleared && !state.stored) return { type: "clear" };
     return { type: "none" };
   }

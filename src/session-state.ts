@@ -37,10 +37,15 @@ export class SessionState<TUserId extends UserId = UserId> {
   channel: string | undefined;
   readonly data = new Map<string, unknown>();
   readonly changes = new ChangeLog();
-  /** Serialized values as in `record`: detects values mutated in place. */
-  #snapshots = new Map<string, string>();
-  /** Bytes each key adds to the serialized data object: `"key":value`. */
-  #sizes = new Map<string, number>();
+  /** The values as in `record`: a key whose value is no longer the same primitive may have changed. */
+  #loaded = new Map<string, unknown>();
+  /** JSON of the loaded objects and arrays, taken before the app could mutate them in place. */
+  #loadedJson = new Map<string, string>();
+  /**
+   * Bytes each key adds to the serialized data object (`"key":value`); measured when first needed (a
+   * write), so a request that only reads serializes nothing it does not have to.
+   */
+  #measured: Map<string, number> | undefined;
   #events: SessionStateEvent<TUserId>[] = [];
 
   constructor(token: string, id: string, record: SessionRecord<TUserId>, stored: boolean, readonly maxDataBytes: number) {
@@ -90,7 +95,7 @@ export class SessionState<TUserId extends UserId = UserId> {
 
   remove(key: string, change: KeyChange): void {
     this.data.delete(key);
-    this.#sizes.delete(key);
+    this.#measured?.delete(key);
     this.changes.record(key, change);
   }
 
@@ -101,13 +106,16 @@ export class SessionState<TUserId extends UserId = UserId> {
   changedKeys(): Set<string> {
     const changed = new Set<string>();
     for (const [key, value] of this.data) {
-      const snapshot = this.#snapshots.get(key);
+      const loaded = this.#loaded.get(key);
+      // A primitive cannot change in place: the same one is unchanged.
+      if (value === loaded && (value === null || typeof value !== "object") && this.#loaded.has(key)) continue;
+      const snapshot = this.#snapshotOf(key);
       const json = safeStringify(value);
       if (json === snapshot) continue;
       // The database may have reordered object keys (jsonb does): equal values are not a change.
       if (json === undefined || snapshot === undefined || canonicalJson(value) !== canonicalJson(JSON.parse(snapshot))) changed.add(key);
     }
-    for (const key of this.#snapshots.keys()) if (!this.data.has(key)) changed.add(key);
+    for (const key of this.#loaded.keys()) if (!this.data.has(key)) changed.add(key);
     return changed;
   }
 
@@ -172,7 +180,7 @@ export class SessionState<TUserId extends UserId = UserId> {
       const value = this.changes.replay(key, this.data.get(key));
       if (value === undefined) {
         this.data.delete(key);
-        this.#sizes.delete(key);
+        this.#measured?.delete(key);
       } else {
         this.data.set(key, value);
       }
@@ -209,8 +217,7 @@ export class SessionState<TUserId extends UserId = UserId> {
     this.userId = record.userId;
     this.userChanged = false;
     this.changes.clear();
-    this.#snapshots.clear();
-    for (const [key, value] of this.data) this.#snapshots.set(key, JSON.stringify(value));
+    this.#snapshot(this.data);
   }
 
   /** Marks the state as saved as `record`, whose data (combined with other requests' changes) it takes. */
@@ -226,14 +233,39 @@ export class SessionState<TUserId extends UserId = UserId> {
 
   #resetFrom(data: SessionDataRecord): void {
     this.data.clear();
-    this.#snapshots.clear();
-    this.#sizes.clear();
-    for (const [key, value] of Object.entries(data)) {
-      const json = JSON.stringify(value);
-      this.data.set(key, value);
-      this.#snapshots.set(key, json);
-      this.#sizes.set(key, byteLength(JSON.stringify(key)) + 1 + byteLength(json));
+    for (const key in data) if (Object.hasOwn(data, key)) this.data.set(key, data[key]);
+    this.#snapshot(this.data);
+    this.#measured = undefined;
+  }
+
+  /** Takes `data` as the stored values that later changes are measured against. */
+  #snapshot(data: Map<string, unknown>): void {
+    this.#loaded.clear();
+    this.#loadedJson.clear();
+    for (const [key, value] of data) {
+      this.#loaded.set(key, value);
+      if (typeof value === "object" && value !== null) this.#loadedJson.set(key, JSON.stringify(value));
     }
+  }
+
+  /** The JSON of a key's stored value (`undefined`: the key was not stored). */
+  #snapshotOf(key: string): string | undefined {
+    const json = this.#loadedJson.get(key);
+    return json !== undefined || !this.#loaded.has(key) ? json : JSON.stringify(this.#loaded.get(key));
+  }
+
+  /**
+   * Each key's size: a key written since as written, any other as stored (a value changed in place is
+   * measured when the save validates it).
+   */
+  get #sizes(): Map<string, number> {
+    if (this.#measured === undefined) {
+      this.#measured = new Map();
+      for (const key of this.#loaded.keys()) {
+        if (this.data.has(key)) this.#measured.set(key, byteLength(JSON.stringify(key)) + 1 + byteLength(this.#snapshotOf(key)!));
+      }
+    }
+    return this.#measured;
   }
 
   #checkTotal(key: string, newSize: number): void {

@@ -64,12 +64,13 @@ export interface SetUserOptions extends ClearUserOptions {
 type FlashMessages = Record<string, string[]>;
 
 
-const stateOf = new WeakMap<object, SessionState<UserId>>();
+/** Reads a session's private state; set by the class's static block (a WeakMap entry per session would cost every request). */
+let stateOf: (session: object) => SessionState<UserId> | undefined;
 
 /** The state behind a session: for the core (manager, policy, save engine) only, never for an adapter. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session, whatever its data and user types
 export function sessionState<TUserId extends UserId>(session: Session<any, unknown, TUserId>): SessionState<TUserId> {
-  const state = stateOf.get(session);
+  const state = stateOf(session);
   if (!state) throw new SessionStateError("Not a session created by a SessionManager");
   return state as SessionState<TUserId>;
 }
@@ -87,6 +88,10 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
   #userCache: { userId: TUserId; user: Promise<TUser | null> } | undefined;
   #dataProxy: Partial<Data> | undefined;
 
+  static {
+    stateOf = (session) => (#state in session ? (session as Session).#state : undefined);
+  }
+
   /** @internal Created by {@link SessionManager}; apps never construct sessions. */
   constructor(state: SessionState<TUserId>, context: SessionContext<TUser, TUserId>, options: { readOnly?: boolean; user?: TUser | null } = {}) {
     this.#state = state;
@@ -95,7 +100,6 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
     if (options.user !== undefined && state.userId !== null) {
       this.#userCache = { userId: state.userId, user: Promise.resolve(options.user) };
     }
-    stateOf.set(this, state as SessionState<UserId>);
   }
 
   /** The stored id: hex SHA-256 of the token. Safe to log and show; useless to an attacker. */

@@ -61,6 +61,10 @@ const INT8 = 20;
 const DATE = 1082;
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 
+// Parsers shared by every query: `pg` asks for a column's parser on every result.
+const parseUtcTimestamp = (value: string): Date => new Date(`${value.replace(" ", "T")}Z`);
+const parseUtcDate = (value: string): Date => new Date(`${value}T00:00:00Z`);
+
 /**
  * `types` with a `timestamp without time zone` read as UTC (sessionrow and Prisma write UTC into it:
  * Prisma's plain `DateTime` columns) rather than local time. Every other type as `types` reads it.
@@ -68,9 +72,7 @@ const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 export function utcTimestampParsers(types: PgTypeParsers): PgTypeParsers {
   return {
     getTypeParser: (oid, format) =>
-      oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary"
-        ? (value) => new Date(`${value.replace(" ", "T")}Z`)
-        : types.getTypeParser(oid, format),
+      oid === TIMESTAMP_WITHOUT_TIME_ZONE && format !== "binary" ? parseUtcTimestamp : types.getTypeParser(oid, format),
   };
 }
 
@@ -83,8 +85,8 @@ export function prismaTypeParsers(types: PgTypeParsers): PgTypeParsers {
   const utc = utcTimestampParsers(types);
   return {
     getTypeParser: (oid, format) => {
-      if (format !== "binary" && oid === DATE) return (value) => new Date(`${value}T00:00:00Z`);
-      if (format !== "binary" && oid === INT8) return (value) => BigInt(value);
+      if (format !== "binary" && oid === DATE) return parseUtcDate;
+      if (format !== "binary" && oid === INT8) return BigInt;
       return utc.getTypeParser(oid, format);
     },
   };

@@ -13,6 +13,9 @@ export type UserDecoder<TUser> = (row: Record<string, unknown>) => TUser;
  * hot path of the Prisma and TypeORM stores through the app's own client. Each call is one
  * statement, but `updateLocked` (one transaction).
  */
+/** The session columns' names in a row joined with the user's, in the order of `SESSION_COLUMNS`. */
+const JOINED_SESSION_COLUMNS = SESSION_COLUMNS.map((column) => JOINED_SESSION_PREFIX + column);
+
 export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
   readonly #executor: SqlExecutor;
   readonly #statements: SessionStatements;
@@ -27,7 +30,7 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
   /** The row, or `null`. */
   async load(id: string): Promise<LoadedSession<TUserId, never> | null> {
     const [row] = await this.#executor.rows<Record<string, unknown>>(this.#statements.load, [id]);
-    return row === undefined ? null : { record: this.#record(row, "") };
+    return row === undefined ? null : { record: this.#record(row, SESSION_COLUMNS) };
   }
 
   /**
@@ -40,7 +43,7 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     if (loadWithUser === null || users === null) throw new Error("These session statements know no user table");
     const [row] = await this.#executor.rows<Record<string, unknown>>(loadWithUser, [id]);
     if (row === undefined) return null;
-    const record = this.#record(row, JOINED_SESSION_PREFIX);
+    const record = this.#record(row, JOINED_SESSION_COLUMNS);
     const userFound = row[users.key] !== null && row[users.key] !== undefined;
     return { record, user: userFound ? decodeUser(row) : null };
   }
@@ -65,7 +68,7 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     if (this.#executor.transaction === undefined) return undefined;
     return this.#executor.transaction(async (transaction) => {
       const [row] = await transaction.rows<Record<string, unknown>>(this.#statements.loadForUpdate, [id]);
-      const current = row === undefined ? null : this.#record(row, "");
+      const current = row === undefined ? null : this.#record(row, SESSION_COLUMNS);
       const update = change(current);
       return current !== null && update !== null && (await this.#update(transaction, id, current.version, update));
     });
@@ -97,7 +100,7 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
       ...statement.changeParams,
     ];
     const [row] = await this.#executor.rows<Record<string, unknown>>(statement.sql, params);
-    return row === undefined ? null : this.#record(row, "");
+    return row === undefined ? null : this.#record(row, SESSION_COLUMNS);
   }
 
   async touch(id: string, touch: SessionTouch): Promise<boolean> {
@@ -110,9 +113,13 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     await this.#executor.run(this.#statements.delete, [id]);
   }
 
-  #record(row: Record<string, unknown>, prefix: string): SessionRecord<TUserId> {
+  /** The record of a row whose session columns are named `names` (in the order of `SESSION_COLUMNS`). */
+  #record(row: Record<string, unknown>, names: readonly string[]): SessionRecord<TUserId> {
     const columns: Record<string, unknown> = {};
-    for (const column of SESSION_COLUMNS) columns[column] = this.#codec.decode(column, row[prefix + column]);
+    for (let i = 0; i < SESSION_COLUMNS.length; i++) {
+      const column = SESSION_COLUMNS[i]!;
+      columns[column] = this.#codec.decode(column, row[names[i]!]);
+    }
     return toSessionRecord<TUserId>(columns);
   }
 }
