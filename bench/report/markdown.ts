@@ -21,7 +21,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string, jsonFil
     `- Machine: ${env.machine.cpu}, ${env.machine.cores} cores, ${env.machine.memoryGiB} GiB, ${env.machine.os}; load average at start ${env.machine.loadAverageAtStart.join(" / ")}`,
     `- Node ${env.node}; ${env.postgres.version.split(" on ")[0]} on loopback (${Object.entries(env.postgres.settings).map(([k, v]) => `${k}=${v}`).join(", ")})`,
     `- sessionrow ${env.sessionrow.version} (${env.sessionrow.commit}); ${Object.entries(env.packages).map(([name, version]) => `${name} ${version}`).join(", ")}`,
-    `- ${settings.connections} connections, ${settings.runs} run(s) x ${settings.durationSec} s per contender and scenario after ${settings.warmupSec} s of warm-up; medians of the runs; runs interleaved across contenders`,
+    `- ${settings.connections} connections, ${settings.runs} run(s) x ${settings.durationSec} s per contender and scenario after ${settings.warmupSec} s of warm-up; medians of the runs; runs interleaved across contenders, every other round in reverse order; a target ratio is the median of the per-round ratios`,
     "",
     `![requests per second](${chartFile})`,
     "",

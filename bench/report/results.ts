@@ -4,6 +4,8 @@ import type { IncrementsMeasurement } from "../scenarios/increments.js";
 import type { PruneMeasurement } from "../scenarios/prune.js";
 import type { ScaleResults } from "../scenarios/scale.js";
 import type { ThroughputResults } from "../scenarios/throughput.js";
+import type { Measurement } from "../bench-context.js";
+import { median } from "../load.js";
 import type { BenchSettings } from "../settings.js";
 
 /** Everything a bench run writes to bench/results/<date>.json. */
@@ -49,14 +51,18 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
     const read = results.throughput?.read;
     const ours = read?.[name]?.median;
     const ratio = (peer: string, factor: number, text: string, scenario: keyof ThroughputResults = "read") => {
-      const mine = results.throughput?.[scenario]?.[name]?.median;
-      const theirs = results.throughput?.[scenario]?.[peer]?.median;
-      const value = mine && theirs ? mine.rps / theirs.rps : undefined;
+      const mine = results.throughput?.[scenario]?.[name];
+      const theirs = results.throughput?.[scenario]?.[peer];
+      const value = mine && theirs ? pairedRatio(mine, theirs) : undefined;
       targets.push({
         contender: name,
         target: text,
-        measured: value === undefined ? "not measured" : `${value.toFixed(2)}x (${mine!.rps.toFixed(0)} vs ${theirs!.rps.toFixed(0)} req/s)`,
-        met: value === undefined ? null : value >= factor,
+        measured:
+          value === undefined
+            ? "not measured"
+            : `${value.ratio.toFixed(2)}x (median of ${value.rounds.length} rounds: ${value.rounds.map((r) => r.toFixed(2)).join(", ")}; ` +
+              `medians ${mine!.median.rps.toFixed(0)} vs ${theirs!.median.rps.toFixed(0)} req/s)`,
+        met: value === undefined ? null : value.ratio >= factor,
       });
     };
     ratio("raw-pg", 0.8, "issue 14: authenticated read >= 0.8x the raw single-SELECT floor");
@@ -111,6 +117,16 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
     targets.push(processesTarget(name, results.incrementsFromProcesses));
   }
   return targets;
+}
+
+/**
+ * The ratio of two contenders' requests/s, round by round (run 1 against run 1, ...), and its median:
+ * runs of one round are seconds apart, so a machine whose speed drifts over minutes skews a round's
+ * ratio far less than it skews the ratio of the two medians.
+ */
+export function pairedRatio(mine: Measurement, theirs: Measurement): { ratio: number; rounds: number[] } {
+  const rounds = mine.runs.slice(0, theirs.runs.length).map((run, index) => run.rps / theirs.runs[index]!.rps);
+  return { ratio: median(rounds), rounds };
 }
 
 /**

@@ -28,8 +28,8 @@ export type ThroughputScenarioId = (typeof THROUGHPUT_SCENARIOS)[number]["id"];
 export type ThroughputResults = Partial<Record<ThroughputScenarioId, Record<string, Measurement>>>;
 
 /**
- * Every contender serves the scenarios; runs are interleaved (run 1 of every contender, then run 2,
- * ...) so that a noisy moment on a shared machine hurts all contenders alike, and each contender
+ * Every contender serves the scenarios; runs are interleaved (run 1 of every contender, then run 2
+ * in reverse order, ...) so that a noisy moment on a shared machine hurts all contenders alike, and each contender
  * warms up before its first run of a scenario. Authenticated scenarios use one session per
  * connection, created by `POST /login`; the references read sessionrow rows bulk-inserted for them.
  */
@@ -57,7 +57,9 @@ export async function runThroughput(context: BenchContext): Promise<ThroughputRe
       }
       const runs = new Map<string, RunResult[]>();
       for (let run = 1; run <= settings.runs; run++) {
-        for (const { info, process } of entrants) {
+        // Every other round in reverse order: a contender measured late in one round is measured early
+        // in the next, so that a machine speeding up or slowing down within rounds favours nobody.
+        for (const { info, process } of run % 2 === 1 ? entrants : [...entrants].reverse()) {
           const result = await runLoad(process, specs.get(info.name)!);
           runs.set(info.name, [...(runs.get(info.name) ?? []), result]);
           log(`${scenario.id} run ${run}/${settings.runs} ${info.name}: ${summary(result)}`);
