@@ -4,6 +4,12 @@ export interface BatchMemo<R> {
   latest: R | undefined;
 }
 
+/** A key's queued items (each with its `run` call's promise to settle) and memo. */
+interface Queue<T, R> {
+  pending: { item: T; resolve: () => void; reject: (error: unknown) => void }[];
+  memo: BatchMemo<R>;
+}
+
 /**
  * Runs work for the same key one batch at a time: items queued while a batch of their key runs
  * are handed to the processor together as the next batch. Different keys run independently.
@@ -11,7 +17,7 @@ export interface BatchMemo<R> {
  * `run` call rejects with.
  */
 export class KeyedBatchQueue<T, R> {
-  readonly #queues = new Map<string, { pending: { item: T; settle: (error: unknown) => void }[]; memo: BatchMemo<R> }>();
+  readonly #queues = new Map<string, Queue<T, R>>();
 
   constructor(private readonly processor: (items: T[], memo: BatchMemo<R>) => Promise<unknown[]>) {}
 
@@ -24,13 +30,13 @@ export class KeyedBatchQueue<T, R> {
       this.#queues.set(key, queue);
     }
     const done = new Promise<void>((resolve, reject) => {
-      queue.pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      queue.pending.push({ item, resolve, reject });
     });
     if (start) void this.#drain(key, queue);
     return done;
   }
 
-  async #drain(key: string, queue: { pending: { item: T; settle: (error: unknown) => void }[]; memo: BatchMemo<R> }): Promise<void> {
+  async #drain(key: string, queue: Queue<T, R>): Promise<void> {
     while (queue.pending.length > 0) {
       const batch = queue.pending.splice(0);
       let outcomes: unknown[];
@@ -42,7 +48,7 @@ export class KeyedBatchQueue<T, R> {
       } catch (error) {
         outcomes = batch.map(() => error);
       }
-      batch.forEach((entry, index) => entry.settle(outcomes[index]));
+      batch.forEach((entry, index) => (outcomes[index] === undefined ? entry.resolve() : entry.reject(outcomes[index])));
     }
     this.#queues.delete(key);
   }
