@@ -7,7 +7,8 @@ import { pgPoolExecutor, type PgPool } from "../../src/stores/sql/pg-pool-execut
 function fakePool(failOn?: string) {
   const log: string[] = [];
   const connection = Object.assign(new EventEmitter(), {
-    query: async ({ text }: { text: string }) => {
+    query: async (query: { text: string } | string) => {
+      const text = typeof query === "string" ? query : query.text;
       log.push(text);
       if (text === failOn) throw new Error(`${text} failed`);
       return { rows: [{ n: 1 }], rowCount: 1 };
