@@ -37,7 +37,6 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   readonly #saver: SessionSaver<TUserId>;
   readonly #call: StoreCaller;
   readonly #context: SessionContext<TUser, TUserId>;
-  readonly #loadOptions: { withUser: boolean };
 
   /**
    * @param store where sessions are persisted (a `PrismaStore`, `TypeORMStore`, `MemoryStore`, or your own).
@@ -49,7 +48,6 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
     this.options = resolved;
     this.#signer = new TokenSigner(secrets);
     this.#policy = new SessionPolicy<TUserId>(resolved);
-    this.#loadOptions = Object.freeze({ withUser: resolved.preloadUser });
     const telemetry = options.telemetry && new SessionTelemetry(options.telemetry, () => store.database, store.describeDatabase?.());
     // Without telemetry a store call is exactly what it was before it existed: no span, no clock read.
     this.#call = telemetry
@@ -275,7 +273,7 @@ export class SessionCore<Data extends object = SessionData, TUser = unknown, TUs
   /** The live session stored under `token`, else whether there is none or it expired (an expired row is deleted unless read-only). */
   async #loadStored(token: string, options: LoadOptions): Promise<Session<Data, TUser, TUserId> | "missing" | "expired"> {
     const id = sessionIdOf(token);
-    const loaded = await this.#call({ name: "load", sessionId: id }, () => this.store.load(id, this.#loadOptions));
+    const loaded = await this.#call({ name: "load", sessionId: id }, () => this.store.load(id, { withUser: this.options.preloadUser }));
     if (loaded === null) return "missing";
     const { record } = loaded;
     if (this.#policy.isExpired(record)) {

@@ -18,7 +18,8 @@ const MAX_IP_ADDRESS_LENGTH = 45;
 /**
  * Every session rule that is not persistence: what a new row holds, when a row has expired, when a
  * visit is worth a metadata touch, when a session must be written, and what the response does with
- * the client's token. Pure apart from the injected clock and new random tokens.
+ * the client's token. Pure apart from the injected clock, new random tokens and the signatures of
+ * the tokens it sends.
  */
 export class SessionPolicy<TUserId extends UserId> {
   constructor(

@@ -89,7 +89,7 @@ export class Session<Data extends object = SessionData, TUser = unknown, TUserId
   #dataProxy: Partial<Data> | undefined;
 
   static {
-    stateOf = (session) => (#state in session ? (session as Session).#state : undefined);
+    stateOf = (session) => (typeof session === "object" && session !== null && #state in session ? (session as Session).#state : undefined);
   }
 
   /** @internal Created by {@link SessionManager}; apps never construct sessions. */

@@ -1,3 +1,4 @@
+// The namespace too: `crypto.hash` is looked up, not imported by name, since Node before 20.12 lacks it.
 import * as crypto from "node:crypto";
 import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
 

@@ -124,9 +124,14 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
  * runs of one round are seconds apart, so a machine whose speed drifts over minutes skews a round's
  * ratio far less than it skews the ratio of the two medians.
  */
-export function pairedRatio(mine: Measurement, theirs: Measurement): { ratio: number; rounds: number[] } {
-  const rounds = mine.runs.slice(0, theirs.runs.length).map((run, index) => run.rps / theirs.runs[index]!.rps);
-  return { ratio: median(rounds), rounds };
+export function pairedRatio(mine: Measurement, theirs: Measurement): { ratio: number; rounds: number[] } | undefined {
+  const rounds: number[] = [];
+  for (let index = 0; index < Math.min(mine.runs.length, theirs.runs.length); index++) {
+    const [ours, peers] = [mine.runs[index]!.rps, theirs.runs[index]!.rps];
+    // A round in which either side served nothing (a failed run) has no ratio.
+    if (ours > 0 && peers > 0) rounds.push(ours / peers);
+  }
+  return rounds.length === 0 ? undefined : { ratio: median(rounds), rounds };
 }
 
 /**

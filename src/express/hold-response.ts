@@ -56,7 +56,7 @@ class ResponseHold {
     if (this.#phase === "done") return this.#original[method].apply(res, args);
     const heldValue = method === "write" ? true : method === "flushHeaders" ? undefined : res;
     if (this.#phase === "holding") {
-      this.#held!.push({ method, args });
+      (this.#held ??= []).push({ method, args });
       return heldValue;
     }
     let waiting: Promise<void> | void;
@@ -71,7 +71,7 @@ class ResponseHold {
       return this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
     }
     this.#phase = "holding";
-    this.#held = [{ method, args }];
+    (this.#held ??= []).push({ method, args });
     waiting.then(
       () => this.#replay(),
       (error: unknown) => this.#fail(error),

@@ -57,7 +57,7 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   const transport = nodeTransport(options);
   const warnInsecure = insecureRequestWarning(transport);
   return (req, res, next) => {
-    const loadOptions = new RequestLoadOptions(req, options.readOnly?.(req) ?? false, transport.channel);
+    const loadOptions = requestLoadOptions(req, options.readOnly?.(req) ?? false, transport.channel);
     loadSession(manager, transport.getToken(req), req, transport.cookie ? options.adoptExpressSession : undefined, loadOptions).then(
       ({ session, headers }) => {
         (req as { session?: unknown }).session = session;
@@ -93,28 +93,26 @@ function applyTokenAction(
 }
 
 /**
- * A request's load options. The client's address and User-Agent are read when a new session records
- * them, not on every request: Express's `req.ip` parses `X-Forwarded-For` through the trust-proxy
- * setting, a cost a stored session's request does not need to pay.
+ * A request's load options. The client's address and User-Agent are getters, read when a new session
+ * records them, not on every request: Express's `req.ip` parses `X-Forwarded-For` through the
+ * trust-proxy setting, a cost a stored session's request does not need to pay. They are own
+ * enumerable properties, so a copy (`{ ...options }`) still carries them.
  */
-class RequestLoadOptions implements LoadOptions {
-  readonly readOnly: boolean;
-  readonly channel: string | undefined;
-  readonly #req: IncomingMessage;
-
-  constructor(req: IncomingMessage, readOnly: boolean, channel: string | undefined) {
-    this.#req = req;
-    this.readOnly = readOnly;
-    this.channel = channel;
-  }
-
-  get ipAddress(): string | null {
-    return (this.#req as { ip?: string }).ip ?? this.#req.socket?.remoteAddress ?? null;
-  }
-
-  get userAgent(): string | null {
-    return this.#req.headers["user-agent"] ?? null;
-  }
+function requestLoadOptions(req: IncomingMessage, readOnly: boolean, channel: string | undefined): LoadOptions {
+  // The socket's address is cached now (one getpeername per connection): read after the load, it
+  // would be gone if the client had disconnected meanwhile.
+  void req.socket?.remoteAddress;
+  const options: LoadOptions = {
+    readOnly,
+    get ipAddress() {
+      return (req as { ip?: string }).ip ?? req.socket?.remoteAddress ?? null;
+    },
+    get userAgent() {
+      return req.headers["user-agent"] ?? null;
+    },
+  };
+  if (channel !== undefined) options.channel = channel;
+  return options;
 }
 
 /**
@@ -146,7 +144,12 @@ function loadSession<Data extends object, TUser, TUserId extends UserId>(
   options: LoadOptions,
 ): Promise<{ session: Session<Data, TUser, TUserId>; headers: readonly ResponseHeader[] }> {
   if (token === undefined && adoption !== undefined && !options.readOnly) return loadAdopted(manager, req, adoption, options);
-  return manager.load(token, options).then(withoutHeaders);
+  try {
+    return manager.load(token, options).then(withoutHeaders);
+  } catch (error) {
+    // A lifecycle whose load throws rather than rejects still reaches next(error).
+    return Promise.reject(error);
+  }
 }
 
 const NO_HEADERS: readonly ResponseHeader[] = [];

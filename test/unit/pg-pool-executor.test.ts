@@ -7,8 +7,7 @@ import { pgPoolExecutor, type PgPool } from "../../src/stores/sql/pg-pool-execut
 function fakePool(failOn?: string) {
   const log: string[] = [];
   const connection = Object.assign(new EventEmitter(), {
-    query: async (query: { text: string } | string) => {
-      const text = typeof query === "string" ? query : query.text;
+    query: async ({ text }: { text: string }) => {
       log.push(text);
       if (text === failOn) throw new Error(`${text} failed`);
       return { rows: [{ n: 1 }], rowCount: 1 };

@@ -52,6 +52,14 @@ describe("The request lifecycle: load, commit, and the token action", () => {
     expect((await manager.load(token)).isNew).toBe(true);
   });
 
+  it("refuses what is not one of its sessions with a SessionStateError, null and plain objects alike", async () => {
+    const { manager } = setup();
+    for (const notASession of [null, undefined, {}, { id: "x" }]) {
+      await expect(manager.commit(notASession as never)).rejects.toThrow(SessionStateError);
+    }
+    await expect(manager.revokeForUser(1, { except: null as never })).rejects.toThrow(SessionStateError);
+  });
+
   it("commits at once, without a promise, only what writes nothing: commitWithoutWaiting", async () => {
     const { manager, clock, writes } = setup();
     expect(manager.commitWithoutWaiting(await manager.load("forged.token"))).toEqual({ type: "clear" });

@@ -38,8 +38,6 @@ export interface PgQuery {
 export interface PgPoolClient {
   /** Runs one statement on this connection. */
   query(query: PgQuery): Promise<PgResult>;
-  /** Runs one statement on this connection, its result read with the connection's own type parsers. */
-  query(text: string, values: unknown[]): Promise<PgResult>;
   /** Returns the connection to the pool; given an error, the pool discards it instead. */
   release(error?: Error | boolean): void;
   /** Listens for the connection's failure while it is checked out. */
@@ -55,8 +53,6 @@ export interface PgPoolClient {
 export interface PgPool {
   /** Runs one statement on any free connection. */
   query(query: PgQuery): Promise<PgResult>;
-  /** Runs one statement on any free connection, its result read with the pool's own type parsers. */
-  query(text: string, values: unknown[]): Promise<PgResult>;
   /** Checks a connection out, for a transaction. */
   connect(): Promise<PgPoolClient>;
 }
@@ -111,15 +107,13 @@ const BEGIN = "BEGIN; SET LOCAL lock_timeout = '5s'";
  * @param types the type parsers of every query; by default the pool's own.
  */
 export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor {
+  const query = (connection: Pick<PgPool, "query">, text: string, params: readonly unknown[]) =>
+    connection.query(types === undefined ? { text, values: [...params] } : { text, values: [...params], types });
   const executorOn = (connection: Pick<PgPool, "query">): SqlExecutor => ({
     dialect: "postgres",
-    rows: async <T extends object>(sql: string, params: readonly unknown[]) => {
-      const values = params as unknown[];
-      return (await connection.query(types === undefined ? { text: sql, values } : { text: sql, values, types })).rows as T[];
-    },
-    // No values are read, so no type parsers are needed: the text form, which `pg` does not copy as it does a query object.
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(connection, sql, params)).rows as T[],
     run: async (sql, params) => {
-      const result = await connection.query(sql, params as unknown[]);
+      const result = await query(connection, sql, params);
       return result.rowCount ?? result.rows.length;
     },
     close: async () => {},

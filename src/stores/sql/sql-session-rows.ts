@@ -7,15 +7,15 @@ import type { SqlExecutor } from "./sql-executor.js";
 /** Turns the user table's columns of a joined row (keyed by their database names) into the app's user. */
 export type UserDecoder<TUser> = (row: Record<string, unknown>) => TUser;
 
+/** The session columns' names in a row joined with the user's, in the order of `SESSION_COLUMNS`. */
+const JOINED_SESSION_COLUMNS = SESSION_COLUMNS.map((column) => JOINED_SESSION_PREFIX + column);
+
 /**
  * sessionrow's own statements (load, load with the user, insert, version-checked update, merged
  * update, touch, delete, and the locked update) as hand-written SQL through an executor: the SQL store's, and the
  * hot path of the Prisma and TypeORM stores through the app's own client. Each call is one
  * statement, but `updateLocked` (one transaction).
  */
-/** The session columns' names in a row joined with the user's, in the order of `SESSION_COLUMNS`. */
-const JOINED_SESSION_COLUMNS = SESSION_COLUMNS.map((column) => JOINED_SESSION_PREFIX + column);
-
 export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
   readonly #executor: SqlExecutor;
   readonly #statements: SessionStatements;
