@@ -15,5 +15,6 @@ export default {
     "<rootDir>/test/integration/concurrency.test.ts",
     "<rootDir>/test/integration/sql-store-reliability.test.ts",
     "<rootDir>/test/pgbouncer/small-server-pool.pgbouncer-test.ts",
+    "<rootDir>/test/pgbouncer/prepared-statements.pgbouncer-test.ts",
   ],
 };

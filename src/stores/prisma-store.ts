@@ -120,6 +120,15 @@ export interface PrismaStoreOptions<C = PrismaClientLike, M extends string = str
    * const sessions = SessionManager.fromPrisma(prisma, { secret, pool });
    */
   pool?: PgPool;
+  /**
+   * Send sessionrow's statements on `pool` as named prepared statements, which PostgreSQL parses and
+   * plans once per connection instead of on every call (README "Prepared statements"). Behind a
+   * pooler that does not keep them (PgBouncer before 1.21, or with `max_prepared_statements = 0`) the
+   * first statement it loses is sent again unnamed, and every later one is sent unnamed. Only with
+   * `pool`: the client's raw-query API decides for itself.
+   * @default true
+   */
+  preparedStatements?: boolean;
 }
 
 /** sessionrow's own statements as raw SQL through the client, once they are known to fit the database. */
@@ -163,6 +172,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
   #rawPruneRefused = false;
   readonly #rawSql: boolean;
   readonly #pool: PgPool | undefined;
+  readonly #preparedStatements: boolean;
   readonly #userTableName: string;
   /** The raw-SQL path: not asked yet, being found out, found, or not fit (the model API). */
   #rawSqlPath: Promise<RawSqlPath<TUserId, TUser> | null> | RawSqlPath<TUserId, TUser> | typeof MODEL_API | undefined;
@@ -184,6 +194,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     this.#userTableName = options.userTableName ?? capitalized(userModel);
     this.#rawSql = options.rawSql ?? true;
     this.#pool = options.pool;
+    this.#preparedStatements = options.preparedStatements ?? true;
   }
 
   async load(id: string, options: { withUser?: boolean } = {}): Promise<LoadedSession<TUserId, TUser> | null> {
@@ -403,7 +414,7 @@ export class PrismaStore<TUserId extends UserId = UserId, TUser = unknown> imple
     const pg = await import("pg").catch((error: unknown) => {
       throw new SessionConfigError('The option { pool } needs the "pg" package, which cannot be loaded', { cause: error });
     });
-    return pgPoolExecutor(pool, prismaTypeParsers(pg.default.types));
+    return pgPoolExecutor(pool, { types: prismaTypeParsers(pg.default.types), preparedStatements: this.#preparedStatements });
   }
 
   async #askDatabase(): Promise<PrismaDatabase | null> {

@@ -4,7 +4,7 @@ import { SESSION_COLUMNS } from "./session-row.js";
 import type { SessionRowCodec } from "./sql/session-row-codec.js";
 import { SessionStatements, type SessionColumn } from "./sql/session-statements.js";
 import { SqlSessionRows, type UserDecoder } from "./sql/sql-session-rows.js";
-import { typeormExecutor } from "./sql/typeorm-executor.js";
+import { typeormExecutor, type TypeORMExecutorOptions } from "./sql/typeorm-executor.js";
 
 /** sessionrow's own statements as raw SQL through a DataSource, and how to read its user entity from them. */
 export interface TypeORMRawSql<TUserId extends UserId, TUser> {
@@ -24,6 +24,7 @@ export function typeormRawSql<TUserId extends UserId, TUser>(
   sessions: EntityMetadata,
   users: EntityMetadata,
   userKey: string,
+  options: TypeORMExecutorOptions,
 ): TypeORMRawSql<TUserId, TUser> {
   const columns = Object.fromEntries(SESSION_COLUMNS.map((name) => [name, sessions.findColumnWithPropertyPath(name)!]));
   const statements = new SessionStatements(dialect, sessions.tablePath, {
@@ -35,7 +36,7 @@ export function typeormRawSql<TUserId extends UserId, TUser>(
     encode: (column, value) => driver.preparePersistentValue(value, columns[column]!),
     decode: (column, value) => driver.prepareHydratedValue(value, columns[column]!),
   };
-  return { rows: new SqlSessionRows(typeormExecutor(dataSource, dialect), statements, codec), decodeUser: userDecoderFor<TUser>(dataSource, users) };
+  return { rows: new SqlSessionRows(typeormExecutor(dataSource, dialect, options), statements, codec), decodeUser: userDecoderFor<TUser>(dataSource, users) };
 }
 
 /**

@@ -103,6 +103,16 @@ export interface TypeORMStoreOptions<U extends TypeORMEntityTarget | undefined =
    * @default true
    */
   rawSql?: boolean;
+  /**
+   * On PostgreSQL, send the raw-SQL path's statements as named prepared statements, which the server
+   * parses and plans once per connection instead of on every call (README "Prepared statements").
+   * Behind a pooler that does not keep them (PgBouncer before 1.21, or with
+   * `max_prepared_statements = 0`) the first statement it loses is sent again unnamed, and every later
+   * one is sent unnamed. Statements sent through a query runner (where the app watches queries) are
+   * sent as TypeORM sends them.
+   * @default true
+   */
+  preparedStatements?: boolean;
 }
 
 /** What a store needs to know about the session entity, resolved from the DataSource's metadata. */
@@ -408,7 +418,9 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       collection: metadata.tablePath,
       ...databaseName(dataSource),
     },
-    raw: rawSql ? typeormRawSql(dataSource, dialect as "postgres" | "mysql", metadata, relation.inverseEntityMetadata, userKey.databaseName) : null,
+    raw: rawSql ? typeormRawSql(dataSource, dialect as "postgres" | "mysql", metadata, relation.inverseEntityMetadata, userKey.databaseName, {
+          preparedStatements: options.preparedStatements ?? true,
+        }) : null,
   };
 }
 

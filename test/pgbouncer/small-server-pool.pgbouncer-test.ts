@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { SessionManager } from "../../src/index.js";
 import { PrismaClient } from "../../generated/prisma/client.js";
@@ -22,6 +23,7 @@ type Manager = SessionManager<Record<string, unknown>, { id: number }, number>;
 
 let db: TestDatabase;
 const prismaClients: PrismaClient[] = [];
+const prismaPools: pg.Pool[] = [];
 const dataSources: DataSource[] = [];
 
 beforeAll(async () => {
@@ -34,7 +36,10 @@ beforeAll(async () => {
   await (await openTypeORM({ type: "postgres", url: db.url })).close();
   await db.prisma.$disconnect();
   for (let i = 0; i < 2; i++) {
-    prismaClients.push(new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: APP_POOL_SIZE, idleTimeoutMillis: 0 }) }));
+    // The second client's pool is also sessionrow's { pool }: its statements go to it named (prepared).
+    const pool = new pg.Pool({ connectionString: db.url, max: APP_POOL_SIZE, idleTimeoutMillis: 0 });
+    prismaPools.push(pool);
+    prismaClients.push(new PrismaClient({ adapter: new PrismaPg(pool) }));
     const dataSource = new DataSource({
       type: "postgres",
       url: db.url,
@@ -47,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...prismaClients.map((client) => client.$disconnect()), ...dataSources.map((dataSource) => dataSource.destroy())]);
+  await Promise.all(prismaPools.map((pool) => pool.end()));
   await db?.drop();
 });
 
@@ -113,7 +119,7 @@ function hammer(managers: Manager[], sessions: [string, number][], appQuery: (sq
 }
 
 it(`loses nothing and deadlocks nowhere with ${4 * APP_POOL_SIZE} client connections over ${SERVER_POOL_SIZE} server connections`, async () => {
-  const prismaManagers = prismaClients.map((client) => SessionManager.fromPrisma(client, { secret }) as unknown as Manager);
+  const prismaManagers = prismaClients.map((client, i) => SessionManager.fromPrisma(client, { secret, ...(i === 1 ? { pool: prismaPools[i] } : {}) }) as unknown as Manager);
   const typeormManagers = dataSources.map((dataSource) => SessionManager.fromTypeORM(dataSource, { secret, userEntity: User }) as unknown as Manager);
   const prismaSessions = await loggedInSessions(prismaManagers, async () => (await prismaClients[0]!.user.create({ data: { email: `${randomUUID()}@example.com`, name: "U" } })).id);
   const typeormSessions = await loggedInSessions(typeormManagers, async () => (await dataSources[0]!.getRepository(User).save({ email: `${randomUUID()}@example.com` })).id);

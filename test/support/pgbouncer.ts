@@ -62,6 +62,17 @@ export async function poolerConfig(poolerUrl: string): Promise<Record<string, st
   });
 }
 
+/**
+ * Whether the pooler keeps protocol-level named prepared statements across its server connections:
+ * PgBouncer 1.21 and later with `max_prepared_statements` above 0.
+ */
+export async function poolerKeepsPreparedStatements(poolerUrl: string): Promise<boolean> {
+  const version = await withAdmin(poolerUrl, async (client) => String(Object.values((await client.query("SHOW VERSION")).rows[0] ?? {})[0] ?? ""));
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  const config = await poolerConfig(poolerUrl);
+  return (major > 1 || (major === 1 && minor >= 21)) && Number(config.max_prepared_statements ?? 0) > 0;
+}
+
 /** Runs an admin console command (simple query protocol only) and returns a summer over `database`'s row. */
 async function adminRow(poolerUrl: string, command: string, database: string): Promise<(...columns: string[]) => number> {
   return withAdmin(poolerUrl, async (client) => {

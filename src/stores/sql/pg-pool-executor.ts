@@ -1,3 +1,4 @@
+import { PreparedStatements } from "./prepared-statements.js";
 import type { SqlExecutor } from "./sql-executor.js";
 
 /** The type parsers of a `pg` query (`pg`'s `CustomTypesConfig`). */
@@ -26,6 +27,8 @@ export interface PgResult {
 
 /** A `pg` query: the statement, its parameters (`$1`, `$2`, ...) and the type parsers of its result. */
 export interface PgQuery {
+  /** A prepared statement's name (see {@link PreparedStatements}); absent for an unnamed statement. */
+  name?: string;
   /** The SQL statement. */
   text: string;
   /** Its parameters, in order. */
@@ -99,27 +102,38 @@ export function prismaTypeParsers(types: PgTypeParsers): PgTypeParsers {
  */
 const BEGIN = "BEGIN; SET LOCAL lock_timeout = '5s'";
 
+/** Options of {@link pgPoolExecutor}. */
+export interface PgPoolExecutorOptions {
+  /** The type parsers of every query; by default the pool's own. */
+  types?: PgTypeParsers;
+  /** Send statements outside transactions as named prepared statements (see {@link PreparedStatements}). */
+  preparedStatements?: boolean;
+}
+
 /**
  * Runs hand-written SQL on a node-postgres pool: each statement on whichever connection is free, and
  * a transaction on one connection checked out for it (BEGIN ... COMMIT, or ROLLBACK when `work`
- * rejects). No session-level state and unnamed statements only, so it works behind PgBouncer in
- * transaction-pooling mode. Closing is the pool owner's business: `close` does nothing.
- * @param types the type parsers of every query; by default the pool's own.
+ * rejects). No session-level state, so it works behind PgBouncer in transaction-pooling mode: named
+ * prepared statements, where asked for, only outside transactions, and unnamed for good once a pooler
+ * loses one. Closing is the pool owner's business: `close` does nothing.
  */
-export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor {
-  const query = (connection: Pick<PgPool, "query">, text: string, params: readonly unknown[]) =>
-    connection.query(types === undefined ? { text, values: [...params] } : { text, values: [...params], types });
-  const executorOn = (connection: Pick<PgPool, "query">): SqlExecutor => ({
+export function pgPoolExecutor(pool: PgPool, options: PgPoolExecutorOptions = {}): SqlExecutor {
+  const { types } = options;
+  const prepared = new PreparedStatements(options.preparedStatements ?? false);
+  const unnamed = new PreparedStatements(false);
+  const query = (connection: Pick<PgPool, "query">, statements: PreparedStatements, text: string, params: readonly unknown[]) =>
+    statements.send((statement) => connection.query(statement), types === undefined ? { text, values: [...params] } : { text, values: [...params], types });
+  const executorOn = (connection: Pick<PgPool, "query">, statements: PreparedStatements): SqlExecutor => ({
     dialect: "postgres",
-    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(connection, sql, params)).rows as T[],
+    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(connection, statements, sql, params)).rows as T[],
     run: async (sql, params) => {
-      const result = await query(connection, sql, params);
+      const result = await query(connection, statements, sql, params);
       return result.rowCount ?? result.rows.length;
     },
     close: async () => {},
   });
   return {
-    ...executorOn(pool),
+    ...executorOn(pool, prepared),
     transaction: async <T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> => {
       const client = await pool.connect();
       // A checked-out connection has no pool listener: a connection that dies now would emit an
@@ -131,7 +145,7 @@ export function pgPoolExecutor(pool: PgPool, types?: PgTypeParsers): SqlExecutor
       let result: T;
       try {
         await client.query({ text: BEGIN, values: [] });
-        result = await work(executorOn(client));
+        result = await work(executorOn(client, unnamed));
         await client.query({ text: "COMMIT", values: [] });
       } catch (error) {
         await client.query({ text: "ROLLBACK", values: [] }).catch((rollbackError: Error) => (broken ??= rollbackError));

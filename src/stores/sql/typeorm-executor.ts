@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner } from "typeorm";
 import { matchedRows, type MysqlResultHeader } from "./matched-rows.js";
+import { PreparedStatements, type PgStatement } from "./prepared-statements.js";
 import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
 
 /**
@@ -11,9 +12,10 @@ import type { SqlDialect, SqlExecutor } from "./sql-executor.js";
  * app's business: `close` does nothing. Counts come from the structured result: PostgreSQL's row
  * count, or the rows of `RETURNING` where a driver reports none (PGlite); MySQL/MariaDB's "Rows matched".
  */
-export function typeormExecutor(dataSource: DataSource, dialect: Exclude<SqlDialect, "sqlite">): SqlExecutor {
+export function typeormExecutor(dataSource: DataSource, dialect: Exclude<SqlDialect, "sqlite">, options: TypeORMExecutorOptions = {}): SqlExecutor {
+  const prepared = new PreparedStatements((options.preparedStatements ?? false) && dialect === "postgres" && loadsPg(dataSource));
   const query =
-    directPoolQuery(dataSource) ??
+    directPoolQuery(dataSource, prepared) ??
     (async (sql, params) => {
       const runner = dataSource.createQueryRunner();
       try {
@@ -26,6 +28,15 @@ export function typeormExecutor(dataSource: DataSource, dialect: Exclude<SqlDial
     ...runnerExecutor(dialect, query),
     transaction: (work) => dataSource.transaction((manager) => work(runnerExecutor(dialect, (sql, params) => (manager.queryRunner as QueryRunner).query(sql, [...params], true)))),
   };
+}
+
+/** Options of {@link typeormExecutor}. */
+export interface TypeORMExecutorOptions {
+  /**
+   * Send statements on a `pg` pool, outside transactions, as named prepared statements (see
+   * {@link PreparedStatements}). Not on other drivers, nor through query runners.
+   */
+  preparedStatements?: boolean;
 }
 
 type StructuredQuery = (sql: string, params: readonly unknown[]) => Promise<{ records: unknown[]; affected?: number; raw: unknown }>;
@@ -43,8 +54,11 @@ function runnerExecutor(dialect: Exclude<SqlDialect, "sqlite">, query: Structure
   };
 }
 
-/** The callback `query` of the pools TypeORM's drivers create (`pg`, `mysql2`, `mysql`, typeorm-pglite's). */
-type CallbackQuery = (sql: string, params: unknown[], callback: (error: Error | null, result: unknown) => void) => unknown;
+/** The callback `query` of the pools TypeORM's drivers create (`pg`, `mysql2`, `mysql`, typeorm-pglite's); `pg`'s also takes a query object. */
+type CallbackQuery = {
+  (sql: string, params: unknown[], callback: (error: Error | null, result: unknown) => void): unknown;
+  (statement: PgStatement, callback: (error: Error | null, result: unknown) => void): unknown;
+};
 
 /**
  * A query on the DataSource driver's own pool (the primary, where replication is configured), without
@@ -52,23 +66,30 @@ type CallbackQuery = (sql: string, params: unknown[], callback: (error: Error | 
  * is looked up per query (a DataSource destroyed and initialized again has a new one). `null` where
  * the app watches queries through TypeORM, or the driver has no such pool.
  */
-function directPoolQuery(dataSource: DataSource): StructuredQuery | null {
+function directPoolQuery(dataSource: DataSource, prepared: PreparedStatements): StructuredQuery | null {
   if (appWatchesQueries(dataSource) || poolOf(dataSource) === undefined) return null;
-  return (sql, params) =>
-    new Promise((resolve, reject) => {
+  const send = (statement: PgStatement) =>
+    new Promise<ReturnType<typeof structured>>((resolve, reject) => {
       const pool = poolOf(dataSource);
       if (pool === undefined) return reject(new Error("The DataSource is not initialized: its driver has no pool"));
-      const returned = pool.query(sql, [...params], (error, result) => {
+      const callback = (error: Error | null, result: unknown) => {
         if (error) return reject(error);
         try {
           resolve(structured(result));
         } catch (unreadable) {
           reject(unreadable);
         }
-      });
+      };
+      const returned = statement.name === undefined ? pool.query(statement.text, statement.values, callback) : pool.query(statement, callback);
       // A pool whose query also returns a promise (typeorm-pglite's) rejects it besides calling back: the callback answers.
       if (returned instanceof Promise) returned.catch(() => {});
     });
+  return (sql, params) => prepared.send(send, { text: sql, values: [...params] });
+}
+
+/** The DataSource's driver loaded the `pg` package itself, whose pool takes named statements: no `driver` option (typeorm-pglite's) replaces it. */
+function loadsPg(dataSource: DataSource): boolean {
+  return dataSource.options.type === "postgres" && (dataSource.options as { driver?: unknown }).driver === undefined;
 }
 
 /** The driver's pool with a callback `query`, as the DataSource has it now: `pg`'s for postgres, `mysql2`'s for mysql/mariadb. */
