@@ -41,7 +41,7 @@ export type Part = (typeof PARTS)[number];
 const USAGE = `npm run bench -- [options]     (or: npx tsx bench/run.ts [options])
 
   --duration <s>     seconds per measured run (default 5)
-  --runs <n>         runs per contender and scenario, reported as medians (default 3)
+  --runs <n>         runs per contender and scenario, reported as medians (default 5)
   --warmup <s>       unmeasured seconds before each contender's first run (default 2)
   --connections <n>  concurrent connections (default 10)
   --scale-rows <n>   rows in the large lookup table (default 1000000)
@@ -104,7 +104,7 @@ export function parseSettings(argv: readonly string[]): BenchSettings {
   }
   return {
     durationSec: number(values.duration, quick ? 2 : 5, "duration"),
-    runs: Math.round(number(values.runs, quick ? 1 : 3, "runs")),
+    runs: Math.round(number(values.runs, quick ? 1 : 5, "runs")),
     warmupSec: number(values.warmup, quick ? 1 : 2, "warmup"),
     connections: Math.round(number(values.connections, 10, "connections")),
     scaleRows: Math.round(number(values["scale-rows"], quick ? 100_000 : 1_000_000, "scale-rows")),

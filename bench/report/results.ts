@@ -40,6 +40,9 @@ export interface Target {
 
 const near = (value: number | undefined, expected: number) => value !== undefined && Math.abs(value - expected) < 0.01;
 
+/** A ratio with 2 decimals, or 3 where 2 would round it onto the threshold it is compared with (0.997 is not 1.00x). */
+const ratioText = (value: number, threshold: number) => `${value.toFixed(Math.abs(value - threshold) < 0.005 ? 3 : 2)}x`;
+
 /**
  * Evaluates the targets of issue 14 (speed against the floor and the peers), issue 7 (reads,
  * statements, scale, prune) and issue 8 (no lost increment) for every sessionrow contender measured.
@@ -60,7 +63,7 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
         measured:
           value === undefined
             ? "not measured"
-            : `${value.ratio.toFixed(2)}x (median of ${value.rounds.length} rounds: ${value.rounds.map((r) => r.toFixed(2)).join(", ")}; ` +
+            : `${ratioText(value.ratio, factor)} (median of ${value.rounds.length} rounds: ${value.rounds.map((r) => r.toFixed(2)).join(", ")}; ` +
               `medians ${mine!.median.rps.toFixed(0)} vs ${theirs!.median.rps.toFixed(0)} req/s)`,
         met: value === undefined ? null : value.ratio >= factor,
       });
@@ -150,7 +153,7 @@ function processesTarget(name: string, measured: BenchResults["incrementsFromPro
     contender: name,
     target,
     measured:
-      `${ratio.toFixed(2)}x (${ours.keptPerSec.toFixed(0)} vs ${raw.keptPerSec.toFixed(0)} kept increments/s), ${ours.keptPercent.toFixed(1)}% kept, ` +
+      `${ratioText(ratio, 0.5)} (${ours.keptPerSec.toFixed(0)} vs ${raw.keptPerSec.toFixed(0)} kept increments/s), ${ours.keptPercent.toFixed(1)}% kept, ` +
       `${non2xx} non-2xx${errors > 0 ? `, ${errors} errors` : ""}, statements/request ${kinds(ours.statementsPerRequest, ours.byKind)}`,
     met: ratio >= 0.5 && non2xx === 0 && errors === 0 && ours.runs.every((run) => run.count === run.ok),
   };

@@ -121,17 +121,21 @@ export function pgPoolExecutor(pool: PgPool, options: PgPoolExecutorOptions = {}
   const { types } = options;
   const prepared = new PreparedStatements(options.preparedStatements ?? false);
   const unnamed = new PreparedStatements(false);
-  const query = (connection: Pick<PgPool, "query">, statements: PreparedStatements, text: string, params: readonly unknown[]) =>
-    statements.send((statement) => connection.query(statement), types === undefined ? { text, values: [...params] } : { text, values: [...params], types });
-  const executorOn = (connection: Pick<PgPool, "query">, statements: PreparedStatements): SqlExecutor => ({
-    dialect: "postgres",
-    rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(connection, statements, sql, params)).rows as T[],
-    run: async (sql, params) => {
-      const result = await query(connection, statements, sql, params);
-      return result.rowCount ?? result.rows.length;
-    },
-    close: async () => {},
-  });
+  const executorOn = (connection: Pick<PgPool, "query">, statements: PreparedStatements): SqlExecutor => {
+    const send = (statement: PgQuery) => connection.query(statement);
+    // pg reads `values` and never changes them: the caller's array is passed as it is.
+    const query = (text: string, params: readonly unknown[]) =>
+      statements.send(send, types === undefined ? { text, values: params as unknown[] } : { text, values: params as unknown[], types });
+    return {
+      dialect: "postgres",
+      rows: async <T extends object>(sql: string, params: readonly unknown[]) => (await query(sql, params)).rows as T[],
+      run: async (sql, params) => {
+        const result = await query(sql, params);
+        return result.rowCount ?? result.rows.length;
+      },
+      close: async () => {},
+    };
+  };
   return {
     ...executorOn(pool, prepared),
     transaction: async <T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T> => {

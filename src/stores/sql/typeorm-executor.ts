@@ -84,12 +84,16 @@ function directPoolQuery(dataSource: DataSource, prepared: PreparedStatements): 
       // A pool whose query also returns a promise (typeorm-pglite's) rejects it besides calling back: the callback answers.
       if (returned instanceof Promise) returned.catch(() => {});
     });
-  return (sql, params) => prepared.send(send, { text: sql, values: [...params] });
+  return (sql, params) => prepared.send(send, { text: sql, values: params as unknown[] });
 }
 
-/** The DataSource's driver loaded the `pg` package itself, whose pool takes named statements: no `driver` option (typeorm-pglite's) replaces it. */
+/**
+ * The DataSource's driver loaded the `pg` package itself, whose pool takes named statements: no
+ * `driver` option (typeorm-pglite's) replaces it, and not its `native` bindings.
+ */
 function loadsPg(dataSource: DataSource): boolean {
-  return dataSource.options.type === "postgres" && (dataSource.options as { driver?: unknown }).driver === undefined;
+  const options = dataSource.options as { type: string; driver?: unknown; native?: boolean };
+  return options.type === "postgres" && options.driver === undefined && options.native !== true;
 }
 
 /** The driver's pool with a callback `query`, as the DataSource has it now: `pg`'s for postgres, `mysql2`'s for mysql/mariadb. */
