@@ -418,9 +418,11 @@ function resolveSessionTable(dataSource: DataSource, options: TypeORMStoreOption
       collection: metadata.tablePath,
       ...databaseName(dataSource),
     },
-    raw: rawSql ? typeormRawSql(dataSource, dialect as "postgres" | "mysql", metadata, relation.inverseEntityMetadata, userKey.databaseName, {
+    raw: rawSql
+      ? typeormRawSql(dataSource, dialect as "postgres" | "mysql", metadata, relation.inverseEntityMetadata, userKey.databaseName, {
           preparedStatements: options.preparedStatements ?? true,
-        }) : null,
+        })
+      : null,
   };
 }
 

@@ -1,5 +1,6 @@
 // The pool executor's transaction: committed, or rolled back, and its connection always returned to
 // the pool (discarded when it broke); a connection that dies mid-transaction fails the call, not the process.
+// Named (prepared) statements outside transactions only.
 import { EventEmitter } from "node:events";
 import { pgPoolExecutor, type PgPool } from "../../src/stores/sql/pg-pool-executor.js";
 
@@ -43,5 +44,22 @@ describe("pgPoolExecutor transactions", () => {
     await pgPoolExecutor(broken.pool).transaction!(async () => void broken.connection.emit("error", new Error("terminated")));
     expect(broken.log.at(-1)).toBe("release(terminated)");
     expect(broken.connection.listenerCount("error")).toBe(0);
+  });
+});
+
+describe("pgPoolExecutor statements", () => {
+  it("names statements outside transactions when asked to, and never those inside one", async () => {
+    const names: (string | undefined)[] = [];
+    const connection = Object.assign(new EventEmitter(), {
+      query: async ({ name }: { name?: string }) => (names.push(name), { rows: [], rowCount: 1 }),
+      release: () => {},
+    });
+    const pool: PgPool = { query: connection.query, connect: async () => connection };
+    const executor = pgPoolExecutor(pool, { preparedStatements: true });
+    await executor.run("UPDATE t SET n = $1", [1]);
+    await executor.transaction!(async (tx) => tx.run("UPDATE t SET n = $1", [2]));
+    await pgPoolExecutor(pool).run("UPDATE t SET n = $1", [3]);
+    expect(names[0]).toMatch(/^sessionrow_/);
+    expect(names.slice(1)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
