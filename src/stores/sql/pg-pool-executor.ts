@@ -27,7 +27,7 @@ export interface PgResult {
 
 /** A `pg` query: the statement, its parameters (`$1`, `$2`, ...) and the type parsers of its result. */
 export interface PgQuery {
-  /** A prepared statement's name (see {@link PreparedStatements}); absent for an unnamed statement. */
+  /** A prepared statement's name: PostgreSQL parses and plans it once per connection. Absent for an unnamed statement. */
   name?: string;
   /** The SQL statement. */
   text: string;
