@@ -72,19 +72,23 @@ function directPoolQuery(dataSource: DataSource, prepared: PreparedStatements): 
     new Promise<ReturnType<typeof structured>>((resolve, reject) => {
       const pool = poolOf(dataSource);
       if (pool === undefined) return reject(new Error("The DataSource is not initialized: its driver has no pool"));
-      const callback = (error: Error | null, result: unknown) => {
+      const returned = queryOn(pool, statement, (error, result) => {
         if (error) return reject(error);
         try {
           resolve(structured(result));
         } catch (unreadable) {
           reject(unreadable);
         }
-      };
-      const returned = statement.name === undefined ? pool.query(statement.text, statement.values, callback) : pool.query(statement, callback);
+      });
       // A pool whose query also returns a promise (typeorm-pglite's) rejects it besides calling back: the callback answers.
       if (returned instanceof Promise) returned.catch(() => {});
     });
   return (sql, params) => prepared.send(send, { text: sql, values: params as unknown[] });
+}
+
+/** Sends a statement to a driver's pool: a named one as `pg`'s query object, an unnamed one as text and values (every driver). */
+function queryOn(pool: { query: CallbackQuery }, statement: PgStatement, callback: (error: Error | null, result: unknown) => void): unknown {
+  return statement.name === undefined ? pool.query(statement.text, statement.values, callback) : pool.query(statement, callback);
 }
 
 /**
