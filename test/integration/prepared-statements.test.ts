@@ -47,6 +47,11 @@ async function oneTypeORMConnection() {
   return dataSource;
 }
 
+/** The texts of the prepared statements on the connection that `query` runs on. */
+async function preparedTexts(query: (sql: string) => Promise<{ statement: string }[]>): Promise<string[]> {
+  return (await query("SELECT statement FROM pg_prepared_statements")).map((row) => row.statement);
+}
+
 /** The names of the prepared statements on the connection that `query` runs on. */
 async function prepared(query: (sql: string) => Promise<{ name: string }[]>): Promise<string[]> {
   return (await query("SELECT name FROM pg_prepared_statements")).map((row) => row.name);
@@ -66,6 +71,9 @@ describe("sessionrow + Prisma { pool } on PostgreSQL", () => {
     // A rolling deploy: the table the prepared load reads (`u.*`) changes under it.
     await prisma.$executeRawUnsafe(`ALTER TABLE "User" ADD COLUMN "nickname" text`);
     expect(await (await sessions.load(token!, { readOnly: true })).user()).toEqual(user);
+    // The next load is prepared afresh, as a new text (a pooler keeping statements by text would otherwise serve the old one).
+    expect(await (await sessions.load(token!, { readOnly: true })).user()).toEqual(user);
+    expect(await preparedTexts(async (sql) => (await pool.query<{ statement: string }>(sql)).rows)).toContainEqual(expect.stringMatching(/generation 1 \*\/$/));
     await prisma.$executeRawUnsafe(`ALTER TABLE "User" DROP COLUMN "nickname"`);
     const session = await sessions.load(token!, { readOnly: true });
     expect([session.get("theme"), await session.user()]).toEqual(["dark", user]);
@@ -92,6 +100,8 @@ describe("sessionrow + TypeORM on PostgreSQL", () => {
 
     await dataSource.query(`ALTER TABLE "user" ADD COLUMN "nickname" text`);
     expect(await (await sessions.load(token!, { readOnly: true })).user()).toEqual(user);
+    expect(await (await sessions.load(token!, { readOnly: true })).user()).toEqual(user);
+    expect(await preparedTexts((sql) => dataSource.query(sql))).toContainEqual(expect.stringMatching(/generation 1 \*\/$/));
     await dataSource.query(`ALTER TABLE "user" DROP COLUMN "nickname"`);
     const session = await sessions.load(token!, { readOnly: true });
     expect([session.get("theme"), await session.user()]).toEqual(["dark", user]);

@@ -11,14 +11,17 @@ export interface PgStatement {
 // SQLSTATEs of a named statement that a connection pooler in transaction mode lost or shares.
 const STATEMENT_DOES_NOT_EXIST = "26000";
 const STATEMENT_ALREADY_EXISTS = "42P05";
-// "cached plan must not change result type": a table the statement reads (`u.*`) changed its columns.
+// "cached plan must not change result type" (raised in RevalidateCachedQuery): a table the statement
+// reads (`u.*`) changed its columns.
 const FEATURE_NOT_SUPPORTED = "0A000";
 
 /**
  * Sends sessionrow's statements on PostgreSQL as named prepared statements, so the server parses and
  * plans each once per connection rather than on every call. Each name is derived from the statement's
  * text, so one name means one text on every connection and in every process: a pooler that hands a
- * name to a connection where someone else prepared it runs the same statement.
+ * name to a connection where someone else prepared it runs the same statement. The first
+ * {@link MAX_NAMED_STATEMENTS} texts are named, any further ones (rare shapes of merged updates) go
+ * unnamed, so a connection holds a bounded number of them.
  *
  * The three ways a prepared statement fails are all reported before it runs, so the statement is
  * sent again unnamed and nothing runs twice:
@@ -26,12 +29,15 @@ const FEATURE_NOT_SUPPORTED = "0A000";
  *   statements (PgBouncer before 1.21, or with `max_prepared_statements = 0`) moved the client to
  *   another server connection. Every later statement is sent unnamed.
  * - "cached plan must not change result type": a migration changed a table the statement reads.
- *   The statements get new names, prepared afresh on each connection.
+ *   Every statement moves to a new generation: a comment naming it ends the text, so the text and
+ *   its name are new and are prepared afresh on each connection, by PostgreSQL and by a pooler that
+ *   keeps prepared statements by their text (PgBouncer 1.21+).
  */
 export class PreparedStatements {
   #enabled: boolean;
   #generation = 0;
-  readonly #names = new Map<string, string>();
+  /** The name and the text sent, by statement text, for the current generation. */
+  readonly #named = new Map<string, PgStatementText>();
 
   /** @param enabled `false` sends every statement unnamed. */
   constructor(enabled: boolean) {
@@ -44,44 +50,63 @@ export class PreparedStatements {
   }
 
   /**
-   * Sends `statement` through `send`, named while prepared statements work, and sends it again
-   * unnamed when the named statement failed as described on the class.
+   * Sends `statement` through `transmit`, named while prepared statements work, and sends it again
+   * unnamed, as it was given, when the named statement failed as described on the class.
    */
-  send<S extends PgStatement, R>(send: (statement: S) => Promise<R>, statement: S): Promise<R> {
-    if (!this.#enabled) return send(statement);
-    const name = this.#nameOf(statement.text);
-    statement.name = name;
-    return send(statement).catch((error: unknown) => {
-      if (!this.#recovers(error, name)) throw error;
+  send<S extends PgStatement, R>(transmit: (statement: S) => Promise<R>, statement: S): Promise<R> {
+    if (!this.#enabled) return transmit(statement);
+    const named = this.#namedFor(statement.text);
+    if (named === null) return transmit(statement);
+    const { text } = statement;
+    statement.name = named.name;
+    statement.text = named.text;
+    return transmit(statement).catch((error: unknown) => {
+      if (!this.#recoverFrom(error, text, named)) throw error;
       delete statement.name;
-      return send(statement);
+      statement.text = text;
+      return transmit(statement);
     });
   }
 
-  #nameOf(text: string): string {
-    let name = this.#names.get(text);
-    if (name === undefined) {
+  #namedFor(text: string): PgStatementText | null {
+    let named = this.#named.get(text);
+    if (named === undefined) {
+      if (this.#named.size >= MAX_NAMED_STATEMENTS) return null;
+      const sent = this.#generation === 0 ? text : `${text} /* sessionrow generation ${this.#generation} */`;
       // 63 bytes at most (PostgreSQL's NAMEDATALEN); 96 bits of SHA-256 keep distinct texts apart.
-      name = `sessionrow_${createHash("sha256").update(text).digest("hex").slice(0, 24)}_${this.#generation}`;
-      this.#names.set(text, name);
+      named = { name: `sessionrow_${createHash("sha256").update(sent).digest("hex").slice(0, 24)}`, text: sent };
+      this.#named.set(text, named);
     }
-    return name;
+    return named;
   }
 
-  #recovers(error: unknown, name: string): boolean {
-    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  /** Whether a failed named statement may be sent again unnamed; disables or renames statements as the failure requires. */
+  #recoverFrom(error: unknown, text: string, named: PgStatementText): boolean {
+    const { code, routine, message } = (error ?? {}) as { code?: unknown; routine?: unknown; message?: unknown };
     if (code === STATEMENT_DOES_NOT_EXIST || code === STATEMENT_ALREADY_EXISTS) {
       this.#enabled = false;
       return true;
     }
-    if (code === FEATURE_NOT_SUPPORTED && typeof message === "string" && message.includes("cached plan must not change result type")) {
+    const resultTypeChanged =
+      code === FEATURE_NOT_SUPPORTED &&
+      (routine === "RevalidateCachedQuery" || (typeof message === "string" && message.includes("cached plan must not change result type")));
+    if (resultTypeChanged) {
       // Only the first failure of a generation moves on to the next: calls in flight fail the same way.
-      if (name.endsWith(`_${this.#generation}`)) {
+      if (this.#named.get(text) === named) {
         this.#generation++;
-        this.#names.clear();
+        this.#named.clear();
       }
       return true;
     }
     return false;
   }
 }
+
+/** A statement's prepared name and the text sent under it. */
+interface PgStatementText {
+  name: string;
+  text: string;
+}
+
+/** Statement texts named per {@link PreparedStatements}: sessionrow's 6 fixed statements and the common shapes of merged updates. */
+export const MAX_NAMED_STATEMENTS = 32;

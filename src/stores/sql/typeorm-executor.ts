@@ -92,12 +92,12 @@ function queryOn(pool: { query: CallbackQuery }, statement: PgStatement, callbac
 }
 
 /**
- * The DataSource's driver loaded the `pg` package itself, whose pool takes named statements: no
- * `driver` option (typeorm-pglite's) replaces it, and not its `native` bindings.
+ * The DataSource's postgres driver is `pg` (or its native bindings), whose pool takes named
+ * statements: a `Client` and `types`, which a replacement such as typeorm-pglite's does not have.
  */
 function loadsPg(dataSource: DataSource): boolean {
-  const options = dataSource.options as { type: string; driver?: unknown; native?: boolean };
-  return options.type === "postgres" && options.driver === undefined && options.native !== true;
+  const driver = (dataSource.driver as { postgres?: { Client?: unknown; types?: unknown } }).postgres;
+  return dataSource.options.type === "postgres" && typeof driver?.Client === "function" && typeof driver.types === "object";
 }
 
 /** The driver's pool with a callback `query`, as the DataSource has it now: `pg`'s for postgres, `mysql2`'s for mysql/mariadb. */
