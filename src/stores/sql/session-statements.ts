@@ -1,5 +1,6 @@
 import { SESSION_COLUMNS } from "../session-row.js";
 import type { SessionDataChanges } from "../../session-store.js";
+import { pruneStatementFor } from "./prune-statement.js";
 import { SqlSyntax, type SqlDialect } from "./sql-executor.js";
 
 /** A column of the session table, by its property name. */
@@ -40,6 +41,7 @@ export interface SessionStatementsOptions {
  * - `insert`: every column, in `SESSION_COLUMNS` order;
  * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
  * - `touch`: lastSeenAt, expiresAt, id, now, now;
+ * - `prune`: now, limit (no `RETURNING`: it counts by the driver's row count);
  * - `mergeUpdate(changes)`: id, updatedAt, lastSeenAt, expiresAt, now, now, the most bytes of the
  *   merged data's JSON text, then the statement's own `changeParams`.
  */
@@ -55,6 +57,8 @@ export class SessionStatements {
   readonly update: string;
   readonly touch: string;
   readonly delete: string;
+  /** Deletes up to a limit of expired rows (see {@link pruneStatementFor}). */
+  readonly prune: string;
   /** The merged updates, PostgreSQL only; see {@link mergeUpdate}. */
   readonly #merges: MergeStatements | null;
 
@@ -89,6 +93,7 @@ export class SessionStatements {
       `UPDATE ${sessions} SET ${column("lastSeenAt")} = ${sql.param(1)}, ${column("expiresAt")} = ${sql.param(2)} ` +
       `WHERE ${column("id")} = ${sql.param(3)} AND ${liveAt(4)}${returning}`;
     this.delete = `DELETE FROM ${sessions} WHERE ${column("id")} = ${sql.param(1)}${returning}`;
+    this.prune = pruneStatementFor(dialect, table, { id: options.columns?.id ?? "id", expiresAt: options.columns?.expiresAt ?? "expiresAt" });
     this.#merges = dialect === "postgres" ? new MergeStatements(sessions, column, select("", "s.")) : null;
   }
 

@@ -113,6 +113,11 @@ export class SqlSessionRows<TUserId extends UserId = UserId, TUser = unknown> {
     await this.#executor.run(this.#statements.delete, [id]);
   }
 
+  /** Deletes up to `limit` rows expired at `now`; resolves to how many went. */
+  deleteExpired(now: Date, limit: number): Promise<number> {
+    return this.#executor.run(this.#statements.prune, [this.#codec.encode("expiresAt", now), limit]);
+  }
+
   /** The record of a row whose session columns are named `names` (in the order of `SESSION_COLUMNS`). */
   #record(row: Record<string, unknown>, names: readonly string[]): SessionRecord<TUserId> {
     const columns: Record<string, unknown> = {};

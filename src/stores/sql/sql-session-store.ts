@@ -11,7 +11,6 @@ import type {
   UserId,
 } from "../../session-store.js";
 import { SESSION_COLUMNS, toSessionRecord } from "../session-row.js";
-import { pruneStatementFor } from "./prune-statement.js";
 import { plainCodec, type SessionRowCodec } from "./session-row-codec.js";
 import { SessionStatements } from "./session-statements.js";
 import { SqlSessionRows } from "./sql-session-rows.js";
@@ -28,8 +27,6 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   readonly capabilities: StoreCapabilities = { multiProcessSafe: true, persistent: true };
   readonly #executor: SqlExecutor;
   readonly #sql: SqlSyntax;
-  /** The table as given, optionally schema-qualified. */
-  readonly #tablePath: string;
   readonly #table: string;
   readonly #columns: string;
   readonly #codec: SessionRowCodec;
@@ -40,7 +37,6 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
     this.#executor = executor;
     this.#sql = new SqlSyntax(executor.dialect);
     this.#codec = plainCodec(executor.dialect);
-    this.#tablePath = table;
     this.#table = this.#sql.identifier(table);
     this.#columns = SESSION_COLUMNS.map((column) => this.#sql.identifier(column)).join(", ");
     this.#rows = new SqlSessionRows(executor, new SessionStatements(executor.dialect, table), this.#codec);
@@ -85,7 +81,7 @@ export class SqlSessionStore<TUserId extends UserId = UserId> implements Session
   }
 
   deleteExpired(now: Date, limit: number): Promise<number> {
-    return this.#executor.run(pruneStatementFor(this.#executor.dialect, this.#tablePath), [this.#sql.timestamp(now), limit]);
+    return this.#rows.deleteExpired(now, limit);
   }
 
   async *iterate(options: IterateOptions<TUserId> = {}): AsyncIterable<SessionRecord<TUserId>> {
