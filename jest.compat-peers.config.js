@@ -30,6 +30,7 @@ export default {
       testMatch: [
         "<rootDir>/test/integration/express-prisma.test.ts",
         "<rootDir>/test/integration/express-options.test.ts",
+        "<rootDir>/test/integration/express-response-hold.test.ts",
         "<rootDir>/test/compat/express-session.test.ts",
         "<rootDir>/test/peers/express-4.peer-test.ts",
       ],

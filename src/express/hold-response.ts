@@ -1,10 +1,18 @@
+import { ServerResponse } from "node:http";
 import { ROUTE_ONLY_HEADERS } from "../transports/replaced-response.js";
 import { mergeVary } from "../transports/transport-options.js";
-import type { ServerResponse } from "node:http";
 
 type HeldMethod = "writeHead" | "write" | "end" | "flushHeaders";
-type Method = (...args: unknown[]) => unknown;
-type PatchedResponse = Record<HeldMethod, Method>;
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+type ResponseMethods = Record<HeldMethod, Method>;
+
+const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
+
+/** The holds of responses that go through the held methods of Node's response prototype. */
+const holds = new WeakMap<ServerResponse, ResponseHold>();
+
+/** The methods Node's response prototype had before {@link prepareResponseHolds}; `undefined` until then. */
+let forwards: ResponseMethods | undefined;
 
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
@@ -15,18 +23,65 @@ type PatchedResponse = Record<HeldMethod, Method>;
  * throws or rejects, the held calls and the headers only they may carry are dropped, the response is
  * marked `Cache-Control: no-store`, and `onError` gets the error while nothing is sent yet, so an
  * error response replaces the response.
+ *
+ * After {@link prepareResponseHolds}, a Node response holds through the methods it inherits, below
+ * any wrapper another middleware put on the response itself. Before it, and for a second hold on one
+ * response or a response that is no `ServerResponse`, the held methods become the response's own.
  */
 export function holdResponseUntil(
   res: ServerResponse,
   beforeSend: () => Promise<void> | void,
   onError: (error: unknown) => void,
 ): void {
-  const hold = new ResponseHold(res, beforeSend, onError);
-  const patched = res as unknown as PatchedResponse;
+  if (forwards !== undefined && res instanceof ServerResponse && !holds.has(res)) {
+    holds.set(res, new ResponseHold(res, forwards, beforeSend, onError, false));
+    return;
+  }
+  const patched = res as unknown as ResponseMethods;
+  const { writeHead, write, end, flushHeaders } = patched;
+  const hold = new ResponseHold(res, { writeHead, write, end, flushHeaders }, beforeSend, onError, true);
   patched.writeHead = (...args) => hold.send("writeHead", args);
   patched.write = (...args) => hold.send("write", args);
   patched.end = (...args) => hold.send("end", args);
   patched.flushHeaders = (...args) => hold.send("flushHeaders", args);
+}
+
+/**
+ * Installs, once, held methods on Node's `ServerResponse.prototype`: while a response has a hold they
+ * hold it, otherwise they forward to the methods the prototype had (an inherited one is looked up at
+ * each call, so a later patch of `OutgoingMessage.prototype`, by an APM agent for instance, still
+ * runs). The middleware calls this when it is created, before the app serves, so that a middleware
+ * that keeps a response's method before the session middleware runs (compression does) keeps a
+ * held one.
+ *
+ * Why not patch each response: Express gives every response a prototype of its own
+ * (`Object.setPrototypeOf`), so V8 handles each one's properties through a slow path, and adding four
+ * methods to it and putting them back cost about 10 µs per request.
+ */
+export function prepareResponseHolds(): void {
+  if (forwards !== undefined) return;
+  const prototype = ServerResponse.prototype as unknown as ResponseMethods;
+  const parent = Object.getPrototypeOf(prototype) as ResponseMethods;
+  const previous = {} as ResponseMethods;
+  for (const method of HELD_METHODS) {
+    previous[method] = Object.hasOwn(prototype, method)
+      ? prototype[method]
+      : function (this: ServerResponse, ...args: unknown[]): unknown {
+          return parent[method].apply(this, args);
+        };
+  }
+  for (const method of HELD_METHODS) {
+    const forward = previous[method];
+    Object.defineProperty(prototype, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: ServerResponse, ...args: unknown[]): unknown {
+        const hold = holds.get(this);
+        return hold === undefined ? forward.apply(this, args) : hold.send(method, args);
+      },
+    });
+  }
+  forwards = previous;
 }
 
 /**
@@ -38,14 +93,23 @@ class ResponseHold {
   #phase: "idle" | "holding" | "done" = "idle";
   #held: { method: HeldMethod; args: unknown[] }[] | undefined;
   readonly #res: ServerResponse;
-  readonly #original: PatchedResponse;
+  /** The methods the held ones forward to once the hold is done. */
+  readonly #original: ResponseMethods;
+  /** Whether the held methods are the response's own properties, to put back when done. */
+  readonly #patched: boolean;
   readonly #beforeSend: () => Promise<void> | void;
   readonly #onError: (error: unknown) => void;
 
-  constructor(res: ServerResponse, beforeSend: () => Promise<void> | void, onError: (error: unknown) => void) {
-    const { writeHead, write, end, flushHeaders } = res as unknown as PatchedResponse;
+  constructor(
+    res: ServerResponse,
+    original: ResponseMethods,
+    beforeSend: () => Promise<void> | void,
+    onError: (error: unknown) => void,
+    patched: boolean,
+  ) {
     this.#res = res;
-    this.#original = { writeHead, write, end, flushHeaders };
+    this.#original = original;
+    this.#patched = patched;
     this.#beforeSend = beforeSend;
     this.#onError = onError;
   }
@@ -81,13 +145,16 @@ class ResponseHold {
 
   #restore(): void {
     this.#phase = "done";
-    Object.assign(this.#res, this.#original);
+    if (this.#patched) Object.assign(this.#res, this.#original);
   }
 
   #replay(): void {
     this.#restore();
     const res = this.#res;
     for (const { method, args } of this.#held!.splice(0)) {
+      // While held, `headersSent` stayed false, so a middleware may have called writeHead again
+      // (compression does before each write): the first one sent the headers.
+      if (method === "writeHead" && res.headersSent) continue;
       this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
     }
   }

@@ -11,7 +11,7 @@ import type { ResponseHeader } from "../transports/request-headers.js";
 import type { SessionTransport } from "../transports/session-transport.js";
 import type { TokenTransport } from "../transports/token-transport.js";
 import { mergeVary, resolveTransport, type TransportOptions } from "../transports/transport-options.js";
-import { holdResponseUntil } from "./hold-response.js";
+import { holdResponseUntil, prepareResponseHolds } from "./hold-response.js";
 
 /** Options of the Express middleware. */
 export interface ExpressSessionOptions {
@@ -55,6 +55,7 @@ export function sessionMiddleware<Data extends object, TUser, TUserId extends Us
   options: ExpressSessionOptions = {},
 ): SessionMiddleware {
   const transport = nodeTransport(options);
+  prepareResponseHolds();
   const warnInsecure = insecureRequestWarning(transport);
   return (req, res, next) => {
     const loadOptions = requestLoadOptions(req, options.readOnly?.(req) ?? false, transport.channel);

@@ -1,8 +1,8 @@
 // holdResponseUntil: the response of a commit that writes nothing goes out at once; one that writes
 // is held and replayed in order; a failure replaces it. Real Node responses on a local server.
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { holdResponseUntil } from "../../src/express/hold-response.js";
+import { holdResponseUntil, prepareResponseHolds } from "../../src/express/hold-response.js";
 
 /** Serves one request with `handle`, returns the response's status, headers and body. */
 async function serve(handle: (res: ServerResponse) => void): Promise<{ status: number; headers: Headers; body: string }> {
@@ -16,7 +16,14 @@ async function serve(handle: (res: ServerResponse) => void): Promise<{ status: n
   }
 }
 
-describe("holdResponseUntil", () => {
+// Each case runs twice: first with the held methods as the response's own properties, then (after
+// prepareResponseHolds) inherited from Node's response prototype. The describe blocks run in order.
+describe.each([
+  ["as the response's own properties", () => {}],
+  ["inherited from the prototype", prepareResponseHolds],
+])("holdResponseUntil, held methods %s", (_mode, prepare) => {
+  beforeAll(prepare);
+
   it("sends at once when beforeSend returns no promise, with its headers merged into writeHead's", async () => {
     const order: string[] = [];
     const response = await serve((res) => {
@@ -70,5 +77,67 @@ describe("holdResponseUntil", () => {
     });
     expect(response.body).toBe("first,second");
     expect(beforeSendRuns).toBe(1);
+  });
+});
+
+describe("holdResponseUntil after prepareResponseHolds", () => {
+  beforeAll(prepareResponseHolds);
+
+  it("adds nothing to the response, and holds a call through a method a middleware kept before the hold", async () => {
+    let ownMethods: string[] = [];
+    let finish: () => void = () => {};
+    const response = await serve((res) => {
+      const keptEnd = res.end; // as compression keeps it, before the session middleware runs
+      holdResponseUntil(res, () => new Promise<void>((resolve) => (finish = () => (res.setHeader("X-Saved", "yes"), resolve()))), () => {});
+      ownMethods = ["writeHead", "write", "end", "flushHeaders"].filter((method) => Object.hasOwn(res, method));
+      (keptEnd as (chunk: string) => void).call(res, "kept");
+      setTimeout(() => finish(), 20);
+    });
+    expect(ownMethods).toEqual([]);
+    expect(response).toMatchObject({ status: 200, body: "kept" });
+    expect(response.headers.get("x-saved")).toBe("yes");
+  });
+
+  it("stacks a second hold on the same response: the later one saves first, then the earlier one", async () => {
+    const order: string[] = [];
+    const response = await serve((res) => {
+      holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(() => (order.push("first"), res.appendHeader("Set-Cookie", "first=1"), resolve()), 10)), () => {});
+      holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(() => (order.push("second"), res.appendHeader("Set-Cookie", "second=2"), resolve()), 10)), () => {});
+      res.end("both");
+    });
+    expect(order).toEqual(["second", "first"]);
+    expect(response.body).toBe("both");
+    expect(response.headers.getSetCookie()).toEqual(["second=2", "first=1"]);
+  });
+
+  it("replays a writeHead repeated while held once: the headers went with the first", async () => {
+    const response = await serve((res) => {
+      holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(resolve, 10)), () => {});
+      res.writeHead(202, { "X-First": "yes" });
+      res.writeHead(202); // compression calls writeHead before each write while headersSent is false
+      res.end("accepted");
+    });
+    expect(response).toMatchObject({ status: 202, body: "accepted" });
+    expect(response.headers.get("x-first")).toBe("yes");
+  });
+
+  it("forwards to a method patched on Node's OutgoingMessage prototype after the install (an APM agent's)", async () => {
+    const prototype = Object.getPrototypeOf(ServerResponse.prototype) as { end: (...args: unknown[]) => unknown };
+    const end = prototype.end;
+    let seen = 0;
+    prototype.end = function (this: unknown, ...args: unknown[]) {
+      seen++;
+      return end.apply(this, args);
+    };
+    try {
+      const response = await serve((res) => {
+        holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(resolve, 10)), () => {});
+        res.end("observed");
+      });
+      expect(response.body).toBe("observed");
+      expect(seen).toBe(1);
+    } finally {
+      prototype.end = end;
+    }
   });
 });
