@@ -274,7 +274,6 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
 
   async deleteExpired(now: Date, limit: number): Promise<number> {
     const raw = this.#raw();
-    // typeorm-pglite reports no row count for a DELETE: there, the query builder counts from RETURNING.
     if (raw !== null) return raw.rows.deleteExpired(now, limit);
     const table = this.#resolve();
     const { table: name, id, expiresAt } = table.sql;

@@ -31,7 +31,8 @@ function clientConnection(): pg.Pool {
 const TEXT = "SELECT $1::int + 1 AS n";
 const sendOn = (pool: pg.Pool) => async (statement: PgStatement) => (await pool.query<{ n: number }>(statement)).rows[0]!.n;
 
-it("answers a statement bound on a server connection where it was never prepared", async () => {
+it("answers a statement bound on a server connection where it was never prepared, and warns once where the pooler lost it", async () => {
+  const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
   const app = clientConnection();
   const statements = new PreparedStatements(true);
   expect(await statements.send(sendOn(app), { text: TEXT, values: [1] })).toBe(2);
@@ -43,7 +44,9 @@ it("answers a statement bound on a server connection where it was never prepared
     await blocker.query("SELECT 1");
     expect(await statements.send(sendOn(app), { text: TEXT, values: [2] })).toBe(3);
     expect(statements.enabled).toBe(keepsPrepared);
+    expect(warn.mock.calls.filter(([, options]) => (options as { code?: string })?.code === "SESSIONROW_PREPARED_STATEMENTS")).toHaveLength(keepsPrepared ? 0 : 1);
   } finally {
+    warn.mockRestore();
     await blocker.query("ROLLBACK");
     blocker.release();
   }

@@ -40,12 +40,20 @@ describe("PreparedStatements", () => {
     ["26000", 'prepared statement "sessionrow_x" does not exist'],
     ["42P05", 'prepared statement "sessionrow_x" already exists'],
   ])("sends a statement a pooler lost (%s) again unnamed, and every later one unnamed", async (code, message) => {
-    const { sent, send } = recorder((s) => (s.name !== undefined ? pgError(code, message) : undefined));
-    const statements = new PreparedStatements(true);
-    await expect(statements.send(send, statement())).resolves.toBe("rows");
-    await expect(statements.send(send, statement("SELECT 2"))).resolves.toBe("rows");
-    expect(sent.map((s) => s.name === undefined)).toEqual([false, true, true]);
-    expect(statements.enabled).toBe(false);
+    const warn = jest.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      const { sent, send } = recorder((s) => (s.name !== undefined ? pgError(code, message) : undefined));
+      const statements = new PreparedStatements(true);
+      // Two calls in flight fail the same way: both are sent again, one warning tells the operator.
+      await expect(Promise.all([statements.send(send, statement()), statements.send(send, statement())])).resolves.toEqual(["rows", "rows"]);
+      await expect(statements.send(send, statement("SELECT 2"))).resolves.toBe("rows");
+      expect(sent.map((s) => s.name === undefined)).toEqual([false, false, true, true, true]);
+      expect(statements.enabled).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`SQLSTATE ${code}`), { code: "SESSIONROW_PREPARED_STATEMENTS" });
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it.each([

@@ -27,7 +27,8 @@ const FEATURE_NOT_SUPPORTED = "0A000";
  * sent again unnamed and nothing runs twice:
  * - "does not exist" or "already exists": a pooler in transaction mode that does not track prepared
  *   statements (PgBouncer before 1.21, or with `max_prepared_statements = 0`) moved the client to
- *   another server connection. Every later statement is sent unnamed.
+ *   another server connection. Every later statement is sent unnamed, and a `SESSIONROW_PREPARED_STATEMENTS`
+ *   warning says so once.
  * - "cached plan must not change result type": a migration changed a table the statement reads.
  *   Every statement moves to a new generation: a comment naming it ends the text, so the text and
  *   its name are new and are prepared afresh on each connection, by PostgreSQL and by a pooler that
@@ -84,7 +85,16 @@ export class PreparedStatements {
   #recoverFrom(error: unknown, text: string, named: PgStatementText): boolean {
     const { code, routine, message } = (error ?? {}) as { code?: unknown; routine?: unknown; message?: unknown };
     if (code === STATEMENT_DOES_NOT_EXIST || code === STATEMENT_ALREADY_EXISTS) {
-      this.#enabled = false;
+      // Calls in flight may fail the same way: one warning.
+      if (this.#enabled) {
+        this.#enabled = false;
+        process.emitWarning(
+          `sessionrow: a named prepared statement failed with "${String(message)}" (SQLSTATE ${code}): the connection pooler ` +
+            "does not keep prepared statements (PgBouncer before 1.21, or max_prepared_statements = 0). Statements are sent " +
+            "unnamed from now on; set preparedStatements: false to skip the named attempt, or let the pooler keep them.",
+          { code: "SESSIONROW_PREPARED_STATEMENTS" },
+        );
+      }
       return true;
     }
     const resultTypeChanged =
