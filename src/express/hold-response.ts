@@ -8,11 +8,24 @@ type ResponseMethods = Record<HeldMethod, Method>;
 
 const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flushHeaders"];
 
-/** The holds of responses that go through the held methods of Node's response prototype. */
-const holds = new WeakMap<ServerResponse, ResponseHold>();
+/**
+ * The held methods on Node's response prototype and what they need, one per process: every copy of
+ * sessionrow loaded (its ESM and CommonJS builds, a test runner's module registries) shares them
+ * through a global symbol, so the prototype gets one layer, not one per copy.
+ */
+interface ResponseHolds {
+  /** The holds of responses that go through the held methods. */
+  holds: WeakMap<ServerResponse, { send(method: HeldMethod, args: unknown[]): unknown }>;
+  /** The held methods installed on the prototype. */
+  held: ResponseMethods;
+  /** The methods the prototype had before: the held ones forward to them. */
+  forwards: ResponseMethods;
+}
 
-/** The methods Node's response prototype had before {@link prepareResponseHolds}; `undefined` until then. */
-let forwards: ResponseMethods | undefined;
+const RESPONSE_HOLDS = Symbol.for("sessionrow.responseHolds.v1");
+
+/** This copy's view of the process's {@link ResponseHolds}, once {@link prepareResponseHolds} ran. */
+let responseHolds: ResponseHolds | undefined;
 
 /**
  * Delays the response until `beforeSend` has finished: the first call that would send headers
@@ -22,66 +35,84 @@ let forwards: ResponseMethods | undefined;
  * merged with those set meanwhile, so the session's `Set-Cookie` survives a route's own). If it
  * throws or rejects, the held calls and the headers only they may carry are dropped, the response is
  * marked `Cache-Control: no-store`, and `onError` gets the error while nothing is sent yet, so an
- * error response replaces the response.
+ * error response replaces the response. A replayed call that throws (a header value Node refuses)
+ * goes to `onError` too, or destroys the response if its headers are already out.
  *
- * After {@link prepareResponseHolds}, a Node response holds through the methods it inherits, below
- * any wrapper another middleware put on the response itself. Before it, and for a second hold on one
- * response or a response that is no `ServerResponse`, the held methods become the response's own.
+ * The hold sits above every wrapper of the response's methods another middleware made before it
+ * (compression, on-headers), and below those made after it. When nothing wrapped the response yet,
+ * that is where the methods {@link prepareResponseHolds} installed already are, and the response
+ * only gets an entry in a WeakMap; otherwise the held methods become the response's own properties.
  */
 export function holdResponseUntil(
   res: ServerResponse,
   beforeSend: () => Promise<void> | void,
   onError: (error: unknown) => void,
 ): void {
-  if (forwards !== undefined && res instanceof ServerResponse && !holds.has(res)) {
-    holds.set(res, new ResponseHold(res, forwards, beforeSend, onError, false));
+  const shared = responseHolds;
+  if (shared !== undefined && !shared.holds.has(res) && inheritsHeldMethods(res, shared.held)) {
+    shared.holds.set(res, new ResponseHold(res, shared.forwards, beforeSend, onError, shared));
     return;
   }
-  const patched = res as unknown as ResponseMethods;
-  const { writeHead, write, end, flushHeaders } = patched;
-  const hold = new ResponseHold(res, { writeHead, write, end, flushHeaders }, beforeSend, onError, true);
-  patched.writeHead = (...args) => hold.send("writeHead", args);
-  patched.write = (...args) => hold.send("write", args);
-  patched.end = (...args) => hold.send("end", args);
-  patched.flushHeaders = (...args) => hold.send("flushHeaders", args);
+  const methods = res as unknown as ResponseMethods;
+  const { writeHead, write, end, flushHeaders } = methods;
+  const patched: ResponseMethods = {
+    writeHead: (...args) => hold.send("writeHead", args),
+    write: (...args) => hold.send("write", args),
+    end: (...args) => hold.send("end", args),
+    flushHeaders: (...args) => hold.send("flushHeaders", args),
+  };
+  const hold = new ResponseHold(res, { writeHead, write, end, flushHeaders }, beforeSend, onError, null, patched);
+  Object.assign(res, patched);
+}
+
+/** Whether each of the response's methods is the held one it inherits: no middleware wrapped it. */
+function inheritsHeldMethods(res: ServerResponse, held: ResponseMethods): boolean {
+  const methods = res as unknown as ResponseMethods;
+  return methods.writeHead === held.writeHead && methods.end === held.end && methods.write === held.write && methods.flushHeaders === held.flushHeaders;
 }
 
 /**
- * Installs, once, held methods on Node's `ServerResponse.prototype`: while a response has a hold they
- * hold it, otherwise they forward to the methods the prototype had (an inherited one is looked up at
- * each call, so a later patch of `OutgoingMessage.prototype`, by an APM agent for instance, still
- * runs). The middleware calls this when it is created, before the app serves, so that a middleware
- * that keeps a response's method before the session middleware runs (compression does) keeps a
- * held one.
+ * Installs, once per process, held methods on Node's `http.ServerResponse.prototype`: while a
+ * response has a hold they hold it, otherwise they forward to the methods the prototype had (an
+ * inherited one is looked up at each call, so a later patch of `OutgoingMessage.prototype`, by an
+ * APM agent for instance, still runs). The middleware calls this when it is created.
  *
- * Why not patch each response: Express gives every response a prototype of its own
- * (`Object.setPrototypeOf`), so V8 handles each one's properties through a slow path, and adding four
- * methods to it and putting them back cost about 18 µs per request (V8 profile of the bench's read).
+ * Why not patch every response: Express changes the prototype of
+ * every response (`Object.setPrototypeOf`), after which V8 gives each response a hidden class of its
+ * own, so that every property added to one takes a slow path: in V8 profiles of the bench's
+ * authenticated read, the hold's functions took about 24 µs per request patching each response and
+ * 6 µs through the prototype.
  */
 export function prepareResponseHolds(): void {
-  if (forwards !== undefined) return;
+  if (responseHolds !== undefined) return;
+  const registry = globalThis as { [RESPONSE_HOLDS]?: ResponseHolds };
+  responseHolds = registry[RESPONSE_HOLDS] ??= installHeldMethods();
+}
+
+function installHeldMethods(): ResponseHolds {
   const prototype = ServerResponse.prototype as unknown as ResponseMethods;
   const parent = Object.getPrototypeOf(prototype) as ResponseMethods;
-  const previous = {} as ResponseMethods;
+  const holds: ResponseHolds["holds"] = new WeakMap();
+  const forwards = {} as ResponseMethods;
+  const held = {} as ResponseMethods;
   for (const method of HELD_METHODS) {
-    previous[method] = Object.hasOwn(prototype, method)
-      ? prototype[method]
-      : function (this: ServerResponse, ...args: unknown[]): unknown {
-          return parent[method].apply(this, args);
-        };
-  }
-  for (const method of HELD_METHODS) {
-    const forward = previous[method];
-    Object.defineProperty(prototype, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: ServerResponse, ...args: unknown[]): unknown {
+    const own = Object.hasOwn(prototype, method) ? prototype[method] : undefined;
+    const forward =
+      own ??
+      function (this: ServerResponse, ...args: unknown[]): unknown {
+        return parent[method].apply(this, args);
+      };
+    forwards[method] = forward;
+    // A method named as the one it replaces, for stack traces.
+    held[method] = {
+      [method](this: ServerResponse, ...args: unknown[]): unknown {
         const hold = holds.get(this);
         return hold === undefined ? forward.apply(this, args) : hold.send(method, args);
       },
-    });
+    }[method]!;
+    Object.defineProperty(prototype, method, { configurable: true, writable: true, enumerable: true, value: held[method] });
   }
-  forwards = previous;
+  return { holds, held, forwards };
 }
 
 /**
@@ -95,23 +126,27 @@ class ResponseHold {
   readonly #res: ServerResponse;
   /** The methods the held ones forward to once the hold is done. */
   readonly #original: ResponseMethods;
-  /** Whether the held methods are the response's own properties, to put back when done. */
-  readonly #patched: boolean;
   readonly #beforeSend: () => Promise<void> | void;
   readonly #onError: (error: unknown) => void;
+  /** Where the hold is registered, for a response that inherits the held methods. */
+  readonly #shared: ResponseHolds | null;
+  /** The held methods made the response's own properties, otherwise. */
+  readonly #patched: ResponseMethods | null;
 
   constructor(
     res: ServerResponse,
     original: ResponseMethods,
     beforeSend: () => Promise<void> | void,
     onError: (error: unknown) => void,
-    patched: boolean,
+    shared: ResponseHolds | null,
+    patched: ResponseMethods | null = null,
   ) {
     this.#res = res;
     this.#original = original;
-    this.#patched = patched;
     this.#beforeSend = beforeSend;
     this.#onError = onError;
+    this.#shared = shared;
+    this.#patched = patched;
   }
 
   send(method: HeldMethod, args: unknown[]): unknown {
@@ -145,17 +180,32 @@ class ResponseHold {
 
   #restore(): void {
     this.#phase = "done";
-    if (this.#patched) Object.assign(this.#res, this.#original);
+    const res = this.#res;
+    if (this.#shared !== null) {
+      this.#shared.holds.delete(res);
+      return;
+    }
+    // A wrapper another middleware put on top since keeps calling the held method, which now forwards.
+    const methods = res as unknown as ResponseMethods;
+    for (const method of HELD_METHODS) if (methods[method] === this.#patched![method]) methods[method] = this.#original[method];
   }
 
   #replay(): void {
     this.#restore();
     const res = this.#res;
-    for (const { method, args } of this.#held!.splice(0)) {
+    const held = this.#held!.splice(0);
+    for (const { method, args } of held) {
       // While held, `headersSent` stayed false, so a middleware may have called writeHead again
       // (compression does before each write): the first one sent the headers.
       if (method === "writeHead" && res.headersSent) continue;
-      this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
+      try {
+        this.#original[method].apply(res, method === "writeHead" ? mergeWriteHeadHeaders(res, args) : args);
+      } catch (error) {
+        // The route would have had this throw at once (a header value Node refuses): Express answers it.
+        if (res.headersSent) res.destroy(error as Error);
+        else this.#onError(error);
+        return;
+      }
     }
   }
 

@@ -274,7 +274,9 @@ export class TypeORMStore<TUserId extends UserId = UserId, TUser = unknown> impl
 
   async deleteExpired(now: Date, limit: number): Promise<number> {
     const raw = this.#raw();
-    if (raw !== null) return raw.rows.deleteExpired(now, limit);
+    // The raw prune counts by the driver's row count; on typeorm-pglite, the query builder counts
+    // from RETURNING, whatever its PGlite version reports.
+    if (raw !== null && !sharesOneConnection(this.#dataSource)) return raw.rows.deleteExpired(now, limit);
     const table = this.#resolve();
     const { table: name, id, expiresAt } = table.sql;
     if (this.#dialect === "sqlite") {

@@ -34,12 +34,12 @@ async function getRaw(app: (req: IncomingMessage, res: ServerResponse) => void, 
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    return await new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    return await new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
       const { port } = server.address() as AddressInfo;
       get({ host: "127.0.0.1", port, path, headers: { "Accept-Encoding": "gzip" } }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
       }).on("error", reject);
     });
   } finally {
@@ -137,6 +137,24 @@ describe("the Express middleware's response hold", () => {
     expect(response.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(response.body).toString()).toBe(body);
     expect(sessionCookie(response.headers)).toMatch(/=/);
+  });
+
+  it("replaces a compressed response whose save failed by the error response, with compression() registered before the sessions", async () => {
+    const store = new SlowStore(new MemoryStore());
+    const sessions = sessionsOn(store);
+    const app = express();
+    app.use(compression({ threshold: 0 }));
+    app.use(sessions.express());
+    app.get("/big", (req, res) => {
+      req.session.set("big", true);
+      res.type("text/plain").send("sessionrow ".repeat(2_000));
+    });
+    store.failNext("insert", new Error("database went away"));
+    const response = await getRaw(app, "/big");
+    expect(response.status).toBe(503);
+    expect(response.headers["set-cookie"]).toBeUndefined();
+    const body = response.headers["content-encoding"] === "gzip" ? gunzipSync(response.body) : response.body;
+    expect(body.toString()).not.toContain("sessionrow sessionrow");
   });
 
   it("holds one response for two session middlewares, each saving before it is sent", async () => {

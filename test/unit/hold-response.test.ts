@@ -5,8 +5,11 @@ import type { AddressInfo } from "node:net";
 import { holdResponseUntil, prepareResponseHolds } from "../../src/express/hold-response.js";
 
 /** Serves one request with `handle`, returns the response's status, headers and body. */
-async function serve(handle: (res: ServerResponse) => void): Promise<{ status: number; headers: Headers; body: string }> {
-  const server = createServer((_req, res) => handle(res));
+async function serve(
+  handle: (res: ServerResponse) => void,
+  Response: typeof ServerResponse = ServerResponse,
+): Promise<{ status: number; headers: Headers; body: string }> {
+  const server = createServer({ ServerResponse: Response }, (_req, res) => handle(res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -139,5 +142,58 @@ describe("holdResponseUntil after prepareResponseHolds", () => {
     } finally {
       prototype.end = end;
     }
+  });
+});
+
+describe("holdResponseUntil on a response whose methods were wrapped before the hold", () => {
+  beforeAll(prepareResponseHolds);
+
+  it("holds above a middleware's wrapper, so a failed save's error response goes through it once, untouched", async () => {
+    const wrapped: string[] = [];
+    const response = await serve((res) => {
+      const end = res.end;
+      res.end = function (this: ServerResponse, ...args: unknown[]) {
+        wrapped.push(String(args[0])); // compression keeps state here: it must see the error response only
+        return (end as (...args: unknown[]) => ServerResponse).apply(this, args);
+      } as typeof res.end;
+      holdResponseUntil(res, () => Promise.reject(new Error("save failed")), (error) => {
+        res.statusCode = 503;
+        res.end(String((error as Error).message));
+      });
+      res.end("route body");
+    });
+    expect(response).toMatchObject({ status: 503, body: "save failed" });
+    expect(wrapped).toEqual(["save failed"]);
+  });
+
+  it("holds above the overrides of a ServerResponse subclass (light-my-request's kind)", async () => {
+    const order: string[] = [];
+    class RecordingResponse extends ServerResponse {
+      override end(...args: unknown[]): this {
+        order.push("subclass end");
+        return (super.end as (...args: unknown[]) => this)(...args);
+      }
+    }
+    const response = await serve((res) => {
+      holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(() => (order.push("saved"), resolve()), 10)), () => {});
+      res.end("done");
+    }, RecordingResponse as typeof ServerResponse);
+    expect(response.body).toBe("done");
+    expect(order).toEqual(["saved", "subclass end"]);
+  });
+
+  it("hands a replayed call that throws (a header Node refuses) to onError instead of an unhandled rejection", async () => {
+    const errors: string[] = [];
+    const response = await serve((res) => {
+      holdResponseUntil(res, () => new Promise<void>((resolve) => setTimeout(resolve, 10)), (error) => {
+        errors.push((error as { code?: string }).code ?? String(error));
+        res.statusCode = 500;
+        res.end("replay failed");
+      });
+      res.writeHead(200, { "X-Bad": "line\nbreak" });
+      res.end("never sent");
+    });
+    expect(errors).toEqual(["ERR_INVALID_CHAR"]);
+    expect(response).toMatchObject({ status: 500, body: "replay failed" });
   });
 });

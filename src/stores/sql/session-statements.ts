@@ -33,15 +33,16 @@ export interface SessionStatementsOptions {
 
 /**
  * The text of sessionrow's own statements for one dialect and session table, written once. Every
- * statement is one round trip; UPDATE and DELETE on PostgreSQL say `RETURNING 1`, so that the rows
- * they matched can be counted on any client, including those that report no row count (PGlite).
+ * statement is one round trip; UPDATE and DELETE of one row on PostgreSQL say `RETURNING 1`, so that
+ * the rows they matched can be counted on any client, including those that report no row count
+ * (some PGlite versions); `prune`, which deletes a batch, counts by the driver's row count.
  *
  * Parameters, in order:
  * - `load`, `loadForUpdate`, `loadWithUser`, `delete`: id;
  * - `insert`: every column, in `SESSION_COLUMNS` order;
  * - `update`: the `UPDATE_COLUMNS`, then id, expected version, now, now;
  * - `touch`: lastSeenAt, expiresAt, id, now, now;
- * - `prune`: now, limit (no `RETURNING`: it counts by the driver's row count);
+ * - `prune`: now, limit;
  * - `mergeUpdate(changes)`: id, updatedAt, lastSeenAt, expiresAt, now, now, the most bytes of the
  *   merged data's JSON text, then the statement's own `changeParams`.
  */
