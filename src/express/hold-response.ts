@@ -10,8 +10,9 @@ const HELD_METHODS: readonly HeldMethod[] = ["writeHead", "write", "end", "flush
 
 /**
  * The held methods on Node's response prototype and what they need, one per process: every copy of
- * sessionrow loaded (its ESM and CommonJS builds, a test runner's module registries) shares them
- * through a global symbol, so the prototype gets one layer, not one per copy.
+ * sessionrow loaded (its ESM and CommonJS builds, a test runner's module registries and global
+ * contexts) finds them on the prototype itself under a registered symbol, so the prototype gets one
+ * layer, not one per copy.
  */
 interface ResponseHolds {
   /** The holds of responses that go through the held methods. */
@@ -85,8 +86,11 @@ function inheritsHeldMethods(res: ServerResponse, held: ResponseMethods): boolea
  */
 export function prepareResponseHolds(): void {
   if (responseHolds !== undefined) return;
-  const registry = globalThis as { [RESPONSE_HOLDS]?: ResponseHolds };
-  responseHolds = registry[RESPONSE_HOLDS] ??= installHeldMethods();
+  const prototype = ServerResponse.prototype as { [RESPONSE_HOLDS]?: ResponseHolds };
+  if (prototype[RESPONSE_HOLDS] === undefined) {
+    Object.defineProperty(prototype, RESPONSE_HOLDS, { value: installHeldMethods() });
+  }
+  responseHolds = prototype[RESPONSE_HOLDS];
 }
 
 function installHeldMethods(): ResponseHolds {
