@@ -10,7 +10,7 @@ import express from "express";
 import request from "supertest";
 import { MemoryStore, SessionManager } from "../../src/index.js";
 import { sessionCookie } from "../support/session-app.js";
-import { SlowStore } from "../support/slow-store.js";
+import { SlowStore, type HeldSave } from "../support/slow-store.js";
 
 const secret = "jTbhv-tJxD5gOySAymE8okaQp-k2AnMXdW6mhaDLj48";
 /** How long a test waits to be sure that nothing reached the client while a save is held. */
@@ -23,6 +23,14 @@ function tracked<T>(response: PromiseLike<T>): { settled: () => boolean; respons
   let settled = false;
   const promise = Promise.resolve(response).finally(() => (settled = true));
   return { settled: () => settled, response: promise };
+}
+
+/** Checks that nothing reached the client while `save` is held, then lets the save go on. */
+async function expectHeldUntilReleased(save: HeldSave, exchange: { settled: () => boolean }): Promise<void> {
+  await save.started;
+  await sleep(HELD_FOR_MS);
+  expect(exchange.settled()).toBe(false);
+  save.release();
 }
 
 function sessionsOn(store: SlowStore) {
@@ -75,10 +83,7 @@ describe("the Express middleware's response hold", () => {
 
     const insert = store.holdNext("insert");
     const visit = tracked(request(app).get("/admin/visit"));
-    await insert.started;
-    await sleep(HELD_FOR_MS);
-    expect(visit.settled()).toBe(false);
-    insert.release();
+    await expectHeldUntilReleased(insert, visit);
     const response = await visit.response;
     expect(response.text).toBe("sent by the parent");
     const read = await request(app).get("/read").set("Cookie", sessionCookie(response.headers));
@@ -100,10 +105,7 @@ describe("the Express middleware's response hold", () => {
 
     const insert = store.holdNext("insert");
     const page = tracked(request(app).get("/area/page"));
-    await insert.started;
-    await sleep(HELD_FOR_MS);
-    expect(page.settled()).toBe(false);
-    insert.release();
+    await expectHeldUntilReleased(insert, page);
     const response = await page.response;
     expect(response.text).toBe("parent");
     expect(sessionCookie(response.headers)).toMatch(/=/);
@@ -129,10 +131,7 @@ describe("the Express middleware's response hold", () => {
 
     const insert = store.holdNext("insert");
     const big = tracked(getRaw(app, "/big"));
-    await insert.started;
-    await sleep(HELD_FOR_MS);
-    expect(big.settled()).toBe(false);
-    insert.release();
+    await expectHeldUntilReleased(insert, big);
     const response = await big.response;
     expect(response.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(response.body).toString()).toBe(body);
@@ -180,14 +179,8 @@ describe("the Express middleware's response hold", () => {
     const firstInsert = first.holdNext("insert");
     const secondInsert = second.holdNext("insert");
     const both = tracked(request(app).get("/both"));
-    await secondInsert.started;
-    await sleep(HELD_FOR_MS);
-    expect(both.settled()).toBe(false);
-    secondInsert.release();
-    await firstInsert.started;
-    await sleep(HELD_FOR_MS);
-    expect(both.settled()).toBe(false);
-    firstInsert.release();
+    await expectHeldUntilReleased(secondInsert, both);
+    await expectHeldUntilReleased(firstInsert, both);
     const response = await both.response;
     expect(response.text).toBe("both");
     expect(sessionCookie(response.headers, "__Host-first")).toMatch(/=/);
