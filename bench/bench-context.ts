@@ -17,11 +17,11 @@ export interface BenchContext {
 /** A measured scenario of one contender: the medians, and each run's headline numbers. */
 export interface Measurement {
   median: RunResult;
-  runs: Pick<RunResult, "rps" | "p50" | "p99" | "statementsPerRequest" | "cpuMsPerRequest" | "ok" | "non2xx" | "errors">[];
+  runs: Pick<RunResult, "rps" | "p50" | "p99" | "statementsPerRequest" | "cpuMsPerRequest" | "databaseCpuMsPerRequest" | "ok" | "non2xx" | "errors">[];
 }
 
 /** The headline numbers of a run, for the results file. */
 export function headline(run: RunResult): Measurement["runs"][number] {
-  const { rps, p50, p99, statementsPerRequest, cpuMsPerRequest, ok, non2xx, errors } = run;
-  return { rps, p50, p99, statementsPerRequest, cpuMsPerRequest, ok, non2xx, errors };
+  const { rps, p50, p99, statementsPerRequest, cpuMsPerRequest, databaseCpuMsPerRequest, ok, non2xx, errors } = run;
+  return { rps, p50, p99, statementsPerRequest, cpuMsPerRequest, databaseCpuMsPerRequest, ok, non2xx, errors };
 }

@@ -1,5 +1,6 @@
 import autocannon from "autocannon";
 import type { RunningContender } from "./contender-client.js";
+import { cpuBetween, serverCpu } from "./database-cpu.js";
 
 /** How to load a contender: one route, `connections` keep-alive connections for `durationSec`. */
 export interface LoadSpec {
@@ -35,6 +36,11 @@ export interface RunResult {
    * sensitive than requests/s to other load on the machine (the database's CPU is not included).
    */
   cpuMsPerRequest: number;
+  /**
+   * CPU time of the PostgreSQL server's processes per request (ms), which share the machine's cores
+   * with the contender; `null` where it cannot be read (see {@link serverCpu}).
+   */
+  databaseCpuMsPerRequest: number | null;
   /** Statements per request by first SQL keyword (SELECT, UPDATE, INSERT, DELETE, BEGIN, ...). */
   byKind: Record<string, number>;
   /** The statement texts sent during the run, with counts per request (the most frequent first). */
@@ -57,6 +63,7 @@ export function startLoad(contender: RunningContender, spec: LoadSpec): RunningL
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const result = (async () => {
     const before = await contender.settledStats();
+    const databaseCpuBefore = serverCpu();
     const latencies: number[] = [];
     let connection = 0;
     const cookies = spec.cookies;
@@ -96,6 +103,7 @@ export function startLoad(contender: RunningContender, spec: LoadSpec): RunningL
     if (stopRequested) instance!.stop();
     const run = await finished;
     const after = await contender.settledStats();
+    const databaseCpuAfter = serverCpu();
     const served = after.requests - before.requests;
     const statements = after.statements.total - before.statements.total;
     const perRequest = (count: number) => (served === 0 ? 0 : count / served);
@@ -123,6 +131,7 @@ export function startLoad(contender: RunningContender, spec: LoadSpec): RunningL
       statements,
       statementsPerRequest: perRequest(statements),
       cpuMsPerRequest: perRequest(after.cpuMicros - before.cpuMicros) / 1000,
+      databaseCpuMsPerRequest: ((ms) => (ms === null ? null : perRequest(ms)))(cpuBetween(databaseCpuBefore, databaseCpuAfter)),
       byKind,
       texts,
     };
@@ -168,5 +177,8 @@ export function medianRun(runs: readonly RunResult[]): RunResult {
     p99: pick("p99"),
     statementsPerRequest: pick("statementsPerRequest"),
     cpuMsPerRequest: pick("cpuMsPerRequest"),
+    databaseCpuMsPerRequest: runs.some((run) => run.databaseCpuMsPerRequest === null)
+      ? null
+      : median(runs.map((run) => run.databaseCpuMsPerRequest!)),
   };
 }

@@ -7,7 +7,8 @@ import { PrismaClient } from "../../generated/prisma/client.js";
 import { BenchUserEntity } from "../bench-user-entity.js";
 import { SessionrowSessionEntity } from "../contenders/sessionrow-typeorm-data-source.js";
 import { bulkToken, USER_COUNT } from "../database.js";
-import { backendCpuMilliseconds, cpuBetween } from "./backend-cpu.js";
+import { cpuBetween } from "../database-cpu.js";
+import { backendCpuMilliseconds } from "./backend-cpu.js";
 import { unmetered, wireTotals } from "./wire-meter.js";
 
 /** One kind of request, as an adapter runs it: load, handle, commit. */

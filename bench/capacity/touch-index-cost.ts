@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { withClient } from "../database.js";
-import { backendCpuMilliseconds, cpuBetween } from "./backend-cpu.js";
+import { cpuBetween } from "../database-cpu.js";
+import { backendCpuMilliseconds } from "./backend-cpu.js";
 import { unmetered } from "./wire-meter.js";
 
 /** What a touch (the UPDATE of `lastSeenAt` and `expiresAt`) costs, with or without the `expiresAt` index. */

@@ -21,7 +21,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string, jsonFil
     `- Machine: ${env.machine.cpu}, ${env.machine.cores} cores, ${env.machine.memoryGiB} GiB, ${env.machine.os}; load average at start ${env.machine.loadAverageAtStart.join(" / ")}`,
     `- Node ${env.node}; ${env.postgres.version.split(" on ")[0]} on loopback (${Object.entries(env.postgres.settings).map(([k, v]) => `${k}=${v}`).join(", ")})`,
     `- sessionrow ${env.sessionrow.version} (${env.sessionrow.commit}); ${Object.entries(env.packages).map(([name, version]) => `${name} ${version}`).join(", ")}`,
-    `- ${settings.connections} connections, ${settings.runs} run(s) x ${settings.durationSec} s per contender and scenario after ${settings.warmupSec} s of warm-up; medians of the runs; runs interleaved across contenders, every other round in reverse order; a target ratio is the median of the per-round ratios`,
+    `- ${settings.connections} connections, ${settings.runs} run(s) x ${settings.durationSec} s per contender and scenario after ${settings.warmupSec} s of warm-up; medians of the runs; runs interleaved across contenders, every other round in reverse order, a scenario's target reference between the two sessionrow contenders; a target ratio is the median of the per-round ratios`,
     "",
     `![requests per second](${chartFile})`,
     "",
@@ -133,15 +133,15 @@ function processesSection(measured: NonNullable<BenchResults["incrementsFromProc
 
 function table(measured: Record<string, Measurement>, sessionrows: string[]): string[] {
   const lines = [
-    `| Contender | req/s | p50 ms | p99 ms | statements/request | by kind | CPU ms/request | ${sessionrows.map((name) => `${labelOf(name)} is`).join(" | ")} |`,
-    `|---|---:|---:|---:|---:|---|---:|${sessionrows.map(() => "---:|").join("")}`,
+    `| Contender | req/s | p50 ms | p99 ms | statements/request | by kind | CPU ms/request | database CPU ms/request | ${sessionrows.map((name) => `${labelOf(name)} is`).join(" | ")} |`,
+    `|---|---:|---:|---:|---:|---|---:|---:|${sessionrows.map(() => "---:|").join("")}`,
   ];
   for (const [name, m] of inReportOrder(measured)) {
     const byKind = byKindText(m.median.byKind);
     const ratios = sessionrows.map((ours) => (measured[ours] && ours !== name ? times(measured[ours]!.median.rps / m.median.rps) : ""));
     const failed = m.median.non2xx + m.median.errors > 0 ? ` (${m.median.non2xx} non-2xx, ${m.median.errors} errors)` : "";
     lines.push(
-      `| ${labelOf(name)} | ${rps(m.median.rps)}${failed} | ${ms(m.median.p50)} | ${ms(m.median.p99)} | ${m.median.statementsPerRequest.toFixed(2)} | ${byKind} | ${m.median.cpuMsPerRequest.toFixed(3)} | ${ratios.join(" | ")} |`,
+      `| ${labelOf(name)} | ${rps(m.median.rps)}${failed} | ${ms(m.median.p50)} | ${ms(m.median.p99)} | ${m.median.statementsPerRequest.toFixed(2)} | ${byKind} | ${m.median.cpuMsPerRequest.toFixed(3)} | ${m.median.databaseCpuMsPerRequest?.toFixed(3) ?? "-"} | ${ratios.join(" | ")} |`,
     );
   }
   return lines;
