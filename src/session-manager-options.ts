@@ -33,8 +33,9 @@ export interface SessionManagerOptions {
    */
   absoluteTimeout?: Duration;
   /**
-   * A request that changes nothing records the visit (last seen, idle expiry) at most this often;
-   * `0` records every visit. Must be shorter than `idleTimeout`.
+   * A session records the visit (last seen, idle expiry) at most this often: a request that changes
+   * nothing touches the row only then, and a save in between keeps the recorded visit. `0` records
+   * every visit. Must be shorter than `idleTimeout`.
    * @default the smaller of one minute and a quarter of `idleTimeout`
    */
   touchAfter?: Duration;

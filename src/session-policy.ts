@@ -97,10 +97,20 @@ export class SessionPolicy<TUserId extends UserId> {
     return this.now() - record.lastSeenAt.getTime() >= this.options.touchAfter && record.expiresAt < record.absoluteExpiresAt;
   }
 
-  /** The metadata a touch (or a save) at this moment writes. */
+  /** The metadata a touch (or the insert of a new session) at this moment writes. */
   visit(record: Pick<SessionRecord, "absoluteExpiresAt">): SessionTouch {
     const now = this.now();
     return { lastSeenAt: new Date(now), expiresAt: this.idleExpiry(now, record.absoluteExpiresAt) };
+  }
+
+  /**
+   * The metadata a save of a stored session writes: a visit when a touch is due (as on a read), else
+   * the row's own. So the idle expiry moves at most once per `touchAfter` whether a request reads or
+   * writes, and a write in between leaves the indexed `expiresAt` as it is: PostgreSQL then rewrites
+   * the row in place (a heap-only update) instead of adding an entry to each of the table's indexes.
+   */
+  saveVisit(record: SessionRecord<TUserId>): SessionTouch {
+    return this.shouldTouch(record) ? this.visit(record) : { lastSeenAt: record.lastSeenAt, expiresAt: record.expiresAt };
   }
 
   /**

@@ -189,7 +189,7 @@ export class SessionSaver<TUserId extends UserId> {
       // replay judges each request on the data it would write (rebased on the others) and fails it alone.
       return null;
     }
-    const merge = { ...changes, ...this.policy.visit(base), updatedAt: new Date(this.policy.now()), maxDataBytes: applied[0]!.maxDataBytes };
+    const merge = { ...changes, ...this.policy.saveVisit(base), updatedAt: new Date(this.policy.now()), maxDataBytes: applied[0]!.maxDataBytes };
     return { merge, applied };
   }
 
@@ -267,7 +267,7 @@ export class SessionSaver<TUserId extends UserId> {
     if (!last) return null;
     const record: SessionRecord<TUserId> = {
       ...current,
-      ...this.policy.visit(base),
+      ...this.policy.saveVisit(base),
       id: last.id,
       version: base.version + 1,
       updatedAt: new Date(this.policy.now()),

@@ -138,6 +138,31 @@ describe("SessionManager: writes", () => {
     expect(after.expiresAt.getTime()).toBe(clock.now() + 30 * MINUTE);
   });
 
+  it("moves the idle expiry on a save only when a touch is due, as on a read", async () => {
+    const { manager, clock } = setup();
+    const token = (await simulateRequest(manager, null, (s) => s.set("views", 1)))!;
+    const created = (await storedRow(manager, token))!;
+    clock.advance(30_000);
+    await simulateRequest(manager, token, (s) => s.set("views", 2));
+    const within = (await storedRow(manager, token))!;
+    expect(within.data).toEqual({ views: 2 });
+    expect(within.updatedAt.getTime()).toBe(clock.now());
+    expect(within.lastSeenAt).toEqual(created.lastSeenAt);
+    expect(within.expiresAt).toEqual(created.expiresAt);
+    clock.advance(31_000);
+    await simulateRequest(manager, token, (s) => s.set("views", 3));
+    const due = (await storedRow(manager, token))!;
+    expect(due.lastSeenAt.getTime()).toBe(clock.now());
+    expect(due.expiresAt.getTime()).toBe(clock.now() + 30 * MINUTE);
+    // Counters take the merged path: the same rule.
+    clock.advance(30_000);
+    await simulateRequest(manager, token, (s) => s.increment("views"));
+    const merged = (await storedRow(manager, token))!;
+    expect(merged.data).toEqual({ views: 4 });
+    expect(merged.lastSeenAt).toEqual(due.lastSeenAt);
+    expect(merged.expiresAt).toEqual(due.expiresAt);
+  });
+
   it("saves a change with one version-checked update", async () => {
     const { manager, calls } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("views", 1)))!;
