@@ -1,16 +1,35 @@
 // The namespace too: `crypto.hash` is looked up, not imported by name, since Node before 20.12 lacks it.
 import * as crypto from "node:crypto";
-import { createHash, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from "node:crypto";
 
 /** Random bytes in a session token: 256 bits from the OS CSPRNG. */
 const TOKEN_BYTES = 32;
+/** Tokens' worth of random bytes fetched from the OS at once. */
+const POOLED_TOKENS = 64;
 const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
 /** A signed token is `<token>.<signature>`, both 43 base64url characters. */
 const SIGNED_TOKEN_LENGTH = 43 + 1 + 43;
 
+/**
+ * Random bytes for the next tokens, fetched from the OS CSPRNG {@link POOLED_TOKENS} tokens at a time:
+ * a call into the OS per token took about 14 µs of a new session's request in V8 profiles of the
+ * bench, a slice of this buffer well under 1 µs. A buffer of its own, never Node's shared pool; each
+ * token's bytes are zeroed once taken, so it holds only bytes of tokens not issued yet.
+ */
+const randomPool = Buffer.alloc(TOKEN_BYTES * POOLED_TOKENS);
+let randomPoolOffset = randomPool.length;
+
 /** Creates a new random session token (base64url, 256 bits). */
 export function generateToken(): string {
-  return randomBytes(TOKEN_BYTES).toString("base64url");
+  if (randomPoolOffset === randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolOffset = 0;
+  }
+  const start = randomPoolOffset;
+  randomPoolOffset += TOKEN_BYTES;
+  const token = randomPool.toString("base64url", start, randomPoolOffset);
+  randomPool.fill(0, start, randomPoolOffset);
+  return token;
 }
 
 /** The id under which a token's session is stored: hex SHA-256 of the token. Safe to log and show. */

@@ -5,9 +5,15 @@ const secretB = "b".repeat(32);
 
 describe("tokens", () => {
   it("are 256 random bits, base64url, and never repeat", () => {
+    // Many times the tokens fetched from the OS at once: every refill of the pool is crossed.
     const tokens = new Set(Array.from({ length: 1000 }, generateToken));
     expect(tokens.size).toBe(1000);
-    for (const token of tokens) expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    for (const token of tokens) {
+      const bytes = Buffer.from(token, "base64url");
+      expect(bytes).toHaveLength(32);
+      // Not bytes the pool zeroed after taking them.
+      expect(bytes.equals(Buffer.alloc(32))).toBe(false);
+    }
   });
 
   it("are stored as the hex SHA-256, which reveals nothing of the token", () => {
