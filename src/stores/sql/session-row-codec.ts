@@ -21,9 +21,20 @@ const TIMESTAMPS: ReadonlySet<SessionColumn> = new Set(["createdAt", "updatedAt"
  */
 export function plainCodec(dialect: SqlDialect): SessionRowCodec {
   const syntax = new SqlSyntax(dialect);
+  // Most timestamps of one write are the same instant (a new row's created, updated and last seen):
+  // each instant is formatted once.
+  let lastTime = Number.NaN;
+  let lastText = "";
   return {
     encode: (column, value) => {
-      if (value instanceof Date) return syntax.timestamp(value);
+      if (value instanceof Date) {
+        const time = value.getTime();
+        if (time !== lastTime) {
+          lastText = syntax.timestamp(value);
+          lastTime = time;
+        }
+        return lastText;
+      }
       return column === "data" ? JSON.stringify(value) : value;
     },
     decode: (column, value) => {
