@@ -89,14 +89,15 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
     const scale = results.scale?.[name];
     const small = scale?.[0];
     const large = scale?.[scale.length - 1];
+    const lookup = small && large && large !== small ? pairedRatio(large, small, (run) => run.p99) : undefined;
     targets.push({
       contender: name,
       target: "lookup p99 at 1M rows <= 1.2x at 10k rows",
-      measured:
-        small && large && large !== small
-          ? `${(large.median.p99 / small.median.p99).toFixed(2)}x (${large.median.p99.toFixed(2)} ms at ${large.rows.toLocaleString("en")} vs ${small.median.p99.toFixed(2)} ms at ${small.rows.toLocaleString("en")})`
-          : "not measured",
-      met: small && large && large !== small ? large.median.p99 <= 1.2 * small.median.p99 : null,
+      measured: lookup
+        ? `${ratioText(lookup.ratio, 1.2)} (median of ${lookup.rounds.length} rounds: ${lookup.rounds.map((r) => r.toFixed(2)).join(", ")}; ` +
+          `medians ${large!.median.p99.toFixed(2)} ms at ${large!.rows.toLocaleString("en")} vs ${small!.median.p99.toFixed(2)} ms at ${small!.rows.toLocaleString("en")})`
+        : "not measured",
+      met: lookup ? lookup.ratio <= 1.2 : null,
     });
     const prune = results.prune?.find((measurement) => measurement.variant === name);
     targets.push({
@@ -123,14 +124,18 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
 }
 
 /**
- * The ratio of two contenders' requests/s, round by round (run 1 against run 1, ...), and its median:
- * runs of one round are seconds apart, so a machine whose speed drifts over minutes skews a round's
- * ratio far less than it skews the ratio of the two medians.
+ * The ratio of two measurements' requests/s (or another `metric`), round by round (run 1 against
+ * run 1, ...), and its median: runs of one round are seconds apart, so a machine whose speed drifts
+ * over minutes skews a round's ratio far less than it skews the ratio of the two medians.
  */
-export function pairedRatio(mine: Measurement, theirs: Measurement): { ratio: number; rounds: number[] } | undefined {
+export function pairedRatio(
+  mine: Measurement,
+  theirs: Measurement,
+  metric: (run: Measurement["runs"][number]) => number = (run) => run.rps,
+): { ratio: number; rounds: number[] } | undefined {
   const rounds: number[] = [];
   for (let index = 0; index < Math.min(mine.runs.length, theirs.runs.length); index++) {
-    const [ours, peers] = [mine.runs[index]!.rps, theirs.runs[index]!.rps];
+    const [ours, peers] = [metric(mine.runs[index]!), metric(theirs.runs[index]!)];
     // A round in which either side served nothing (a failed run) has no ratio.
     if (ours > 0 && peers > 0) rounds.push(ours / peers);
   }
