@@ -30,7 +30,7 @@ const METHOD: Record<string, string> = {
   latency:
     "p50/p99 from every response's own timing (autocannon's `response` event, sub-millisecond), not autocannon's whole-millisecond histogram",
   ratios: "'X is' columns: X's requests/s divided by that row's requests/s (above 1: X is faster)",
-  cpu: "CPU ms/request: user + system CPU time of the contender's process (process.cpuUsage) per request; the database's CPU is not included. Much steadier than requests/s when other work shares the machine",
+  cpu: "CPU ms/request: user + system CPU time of the contender's process (process.cpuUsage) per request; the database's CPU is not included. Much steadier than requests/s when other work shares the machine. Database CPU ms/request: user + system CPU time of the PostgreSQL server's processes (from /proc, a server on this machine) per request of the run",
   references:
     "baseline = the same Express app without sessions (ceiling); raw pg = one SELECT by primary key of sessionrow's row joined with its user, plain pg.Pool, no signature check or expiry logic (floor); Prisma / TypeORM floor = that same joined SELECT through the ORM as sessionrow's store sends it, with no session logic (the best sessionrow + that ORM could do); raw jsonb_set = one atomic UPDATE ... jsonb_set per increment of a bulk-inserted sessionrow row named by its cookie, plain pg.Pool (the 10-process increments scenario only: the floor of an increment that is never lost)",
   sessionrow:
