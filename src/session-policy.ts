@@ -92,7 +92,7 @@ export class SessionPolicy<TUserId extends UserId> {
     return isExpired(record, this.now());
   }
 
-  /** Whether an unchanged session is due a metadata touch: throttled, and pointless once the idle expiry would pass the absolute one. */
+  /** Whether a session is due a visit (a touch, or new visit metadata in a save): throttled, and pointless once the idle expiry would pass the absolute one. */
   shouldTouch(record: SessionRecord<TUserId>): boolean {
     return this.now() - record.lastSeenAt.getTime() >= this.options.touchAfter && record.expiresAt < record.absoluteExpiresAt;
   }
@@ -106,8 +106,8 @@ export class SessionPolicy<TUserId extends UserId> {
   /**
    * The metadata a save of a stored session writes: a visit when a touch is due (as on a read), else
    * the row's own. So the idle expiry moves at most once per `touchAfter` whether a request reads or
-   * writes, and a write in between leaves the indexed `expiresAt` as it is: PostgreSQL then rewrites
-   * the row in place (a heap-only update) instead of adding an entry to each of the table's indexes.
+   * writes, and a write in between leaves the indexed `expiresAt` as it is: PostgreSQL can then make it
+   * a heap-only (HOT) update instead of adding an entry to each of the table's indexes.
    */
   saveVisit(record: SessionRecord<TUserId>): SessionTouch {
     return this.shouldTouch(record) ? this.visit(record) : { lastSeenAt: record.lastSeenAt, expiresAt: record.expiresAt };

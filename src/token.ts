@@ -1,6 +1,7 @@
 // The namespace too: `crypto.hash` is looked up, not imported by name, since Node before 20.12 lacks it.
 import * as crypto from "node:crypto";
-import { createHash, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createSecretKey, randomBytes, randomFillSync, timingSafeEqual, type KeyObject } from "node:crypto";
+import { startupSnapshot } from "node:v8";
 
 /** Random bytes in a session token: 256 bits from the OS CSPRNG. */
 const TOKEN_BYTES = 32;
@@ -11,9 +12,9 @@ const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
 const SIGNED_TOKEN_LENGTH = 43 + 1 + 43;
 
 /**
- * Random bytes for the next tokens, fetched from the OS CSPRNG {@link POOLED_TOKENS} tokens at a time:
- * a call into the OS per token took about 14 µs of a new session's request in V8 profiles of the
- * bench, a slice of this buffer well under 1 µs. A buffer of its own, never Node's shared pool; each
+ * Random bytes for the next tokens, fetched from Node's CSPRNG {@link POOLED_TOKENS} tokens at a time:
+ * a `randomBytes` call per token took about 14 µs of a new session's request in V8 profiles of the
+ * bench (the call's overhead, not the 32 bytes), a slice of this buffer well under 1 µs. A buffer of its own, never Node's shared pool; each
  * token's bytes are zeroed once taken, so it holds only bytes of tokens not issued yet.
  */
 const randomPool = Buffer.alloc(TOKEN_BYTES * POOLED_TOKENS);
@@ -21,6 +22,8 @@ let randomPoolOffset = randomPool.length;
 
 /** Creates a new random session token (base64url, 256 bits). */
 export function generateToken(): string {
+  // Bytes pooled while a startup snapshot is built would be in it, the same in every process started from it.
+  if (startupSnapshot.isBuildingSnapshot()) return randomBytes(TOKEN_BYTES).toString("base64url");
   if (randomPoolOffset === randomPool.length) {
     randomFillSync(randomPool);
     randomPoolOffset = 0;

@@ -21,8 +21,8 @@ const TIMESTAMPS: ReadonlySet<SessionColumn> = new Set(["createdAt", "updatedAt"
  */
 export function plainCodec(dialect: SqlDialect): SessionRowCodec {
   const syntax = new SqlSyntax(dialect);
-  // Most timestamps of one write are the same instant (a new row's created, updated and last seen):
-  // each instant is formatted once.
+  // Timestamps of one write are often the same instant (a new row's updated and last seen, an
+  // update's updated and last seen when a touch is due): each instant is formatted once.
   let lastTime = Number.NaN;
   let lastText = "";
   return {
