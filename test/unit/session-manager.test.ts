@@ -163,6 +163,41 @@ describe("SessionManager: writes", () => {
     expect(merged.expiresAt).toEqual(due.expiresAt);
   });
 
+  it("keeps the rule on a save replayed after a conflict with another process", async () => {
+    const { manager, store, clock } = setup();
+    const other = new SessionManager<Record<string, unknown>, User, number>(store, {
+      secret,
+      idleTimeout: "30m",
+      absoluteTimeout: "2h",
+      touchAfter: "1m",
+      clock,
+    });
+    const token = (await simulateRequest(manager, null, (s) => s.set("count", 0)))!;
+    const created = (await storedRow(manager, token))!;
+    for (const [advance, visitDue] of [
+      [30_000, false],
+      [61_000, true],
+    ] as const) {
+      clock.advance(advance);
+      const mine = await manager.load(token);
+      const theirs = await other.load(token);
+      theirs.set(`seen${advance}`, true);
+      await other.commit(theirs);
+      // An updater cannot be merged in the database: the save loses its version check and is replayed on the row the other wrote.
+      mine.update("count", (n) => (n as number) + 1);
+      await manager.commit(mine);
+      const row = (await storedRow(manager, token))!;
+      expect(row.data).toMatchObject({ count: advance === 30_000 ? 1 : 2, [`seen${advance}`]: true });
+      if (visitDue) {
+        expect(row.lastSeenAt.getTime()).toBe(clock.now());
+        expect(row.expiresAt.getTime()).toBe(clock.now() + 30 * MINUTE);
+      } else {
+        expect(row.lastSeenAt).toEqual(created.lastSeenAt);
+        expect(row.expiresAt).toEqual(created.expiresAt);
+      }
+    }
+  });
+
   it("saves a change with one version-checked update", async () => {
     const { manager, calls } = setup();
     const token = (await simulateRequest(manager, null, (s) => s.set("views", 1)))!;
