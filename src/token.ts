@@ -5,7 +5,7 @@ import { startupSnapshot } from "node:v8";
 
 /** Random bytes in a session token: 256 bits from the OS CSPRNG. */
 const TOKEN_BYTES = 32;
-/** Tokens' worth of random bytes fetched from the OS at once. */
+/** Tokens' worth of random bytes fetched from the CSPRNG at once. */
 const POOLED_TOKENS = 64;
 const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
 /** A signed token is `<token>.<signature>`, both 43 base64url characters. */
@@ -14,8 +14,9 @@ const SIGNED_TOKEN_LENGTH = 43 + 1 + 43;
 /**
  * Random bytes for the next tokens, fetched from Node's CSPRNG {@link POOLED_TOKENS} tokens at a time:
  * a `randomBytes` call per token took about 14 µs of a new session's request in V8 profiles of the
- * bench (the call's overhead, not the 32 bytes), a slice of this buffer well under 1 µs. A buffer of its own, never Node's shared pool; each
- * token's bytes are zeroed once taken, so it holds only bytes of tokens not issued yet.
+ * bench (the call's overhead, not the 32 bytes), a slice of this buffer well under 1 µs. A buffer of
+ * its own, never Node's shared pool; each token's bytes are zeroed once taken, so it holds only bytes
+ * of tokens not issued yet.
  */
 const randomPool = Buffer.alloc(TOKEN_BYTES * POOLED_TOKENS);
 let randomPoolOffset = randomPool.length;
